@@ -1,0 +1,143 @@
+"""The event log: appended inside each mutation's transaction, published after commit.
+
+Subscribers replay from the log and follow pub/sub; pub/sub is only a doorbell,
+the log is the record. A lost message costs latency, never data.
+"""
+
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.calls.enums import EventType
+from app.calls.models import CallEvent, LiveCall
+from app.core.db import Database
+from app.core.pubsub import PubSub
+from app.core.sqltypes import utcnow
+
+log = logging.getLogger(__name__)
+
+BOARD_CHANNEL = "board"
+BOARD_EVENTS = frozenset({EventType.CALL_STARTED, EventType.STATUS_CHANGED, EventType.CALL_ENDED})
+
+
+def call_channel(call_id: str) -> str:
+    return f"call:{call_id}"
+
+
+def snapshot(row: SQLModel) -> dict[str, Any]:
+    """A JSON-ready copy of a row as it is now, for the event's payload."""
+    return row.model_dump(mode="json")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a call's log, as stored and as published."""
+
+    call_id: str
+    seq: int
+    type: EventType
+    payload: dict[str, Any]
+    created_at: datetime
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "callId": self.call_id,
+                "seq": self.seq,
+                "type": self.type.value,
+                "payload": self.payload,
+                "createdAt": self.created_at.isoformat(),
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, message: str) -> "Event":
+        data = json.loads(message)
+        return cls(
+            call_id=data["callId"],
+            seq=data["seq"],
+            type=EventType(data["type"]),
+            payload=data["payload"],
+            created_at=datetime.fromisoformat(data["createdAt"]),
+        )
+
+    @classmethod
+    def from_row(cls, call_id: str, row: CallEvent) -> "Event":
+        return cls(
+            call_id=call_id,
+            seq=row.seq,
+            type=EventType(row.type),
+            payload=row.payload,
+            created_at=row.created_at,
+        )
+
+
+@dataclass
+class Transaction:
+    """A write session plus the events it will publish once committed."""
+
+    session: AsyncSession
+    events: list[Event] = field(default_factory=list)
+
+    def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
+        """Append the next event of ``call``; the caller holds the call's row lock."""
+        assert call.id is not None
+        call.last_sequence += 1
+        now = utcnow()
+        self.session.add(
+            CallEvent(
+                live_call_id=call.id,
+                seq=call.last_sequence,
+                type=kind.value,
+                payload=payload,
+                created_at=now,
+            )
+        )
+        event = Event(call.call_id, call.last_sequence, kind, payload, now)
+        self.events.append(event)
+        return event
+
+
+@asynccontextmanager
+async def write_transaction(db: Database, pubsub: PubSub) -> AsyncIterator[Transaction]:
+    """Run a mutation in one transaction; publish its events only after commit."""
+    async with db.write() as session:
+        tx = Transaction(session)
+        yield tx
+    await publish(pubsub, tx.events)
+
+
+async def publish(pubsub: PubSub, events: Sequence[Event]) -> None:
+    for event in events:
+        message = event.to_json()
+        try:
+            await pubsub.publish(call_channel(event.call_id), message)
+            if event.type in BOARD_EVENTS:
+                await pubsub.publish(BOARD_CHANNEL, message)
+        except Exception:
+            # Committed is committed: subscribers refill from the log.
+            log.exception("publishing event %s#%d failed", event.call_id, event.seq)
+
+
+async def replay(
+    session: AsyncSession, call: LiveCall, *, after: int, until: int | None = None, limit: int = 500
+) -> list[Event]:
+    """Logged events of ``call`` with ``after < seq [<= until]``, in order."""
+    query = (
+        select(CallEvent)
+        .where(CallEvent.live_call_id == call.id, col(CallEvent.seq) > after)
+        .order_by(col(CallEvent.seq))
+        .limit(limit)
+    )
+    if until is not None:
+        query = query.where(col(CallEvent.seq) <= until)
+    rows = (await session.exec(query)).all()
+    return [Event.from_row(call.call_id, row) for row in rows]

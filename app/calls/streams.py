@@ -1,0 +1,114 @@
+"""Subscriptions' logic: replay from the log, then follow pub/sub without gaps or repeats.
+
+The subscription to the feed opens before the call's last sequence is read,
+so any event committed after that read arrives on the feed; events seen on
+both sides are dropped by sequence, and a jump in sequence is refilled from
+the log.
+"""
+
+from collections.abc import AsyncIterator
+
+from app.calls import reads
+from app.calls.enums import CallStatus, EventType
+from app.calls.errors import InvalidInput, ServiceError, call_not_found
+from app.calls.events import BOARD_CHANNEL, Event, call_channel, replay
+from app.calls.models import LiveCall
+from app.core.db import Database
+from app.core.pubsub import PubSub, SubscriberOverflow
+
+
+class SlowConsumer(ServiceError):
+    """The subscriber could not keep up; it may resume from ``lastSequence``."""
+
+    code = "SLOW_CONSUMER"
+
+
+async def _load_call(db: Database, call_id: str) -> LiveCall:
+    async with db.read() as session:
+        call = await reads.get_call(session, call_id)
+    if call is None:
+        raise call_not_found(call_id)
+    return call
+
+
+async def _from_log(db: Database, call: LiveCall, *, after: int, until: int | None = None) -> list[Event]:
+    events: list[Event] = []
+    while True:
+        async with db.read() as session:
+            page = await replay(session, call, after=after, until=until)
+        events.extend(page)
+        if len(page) < 500:
+            return events
+        after = page[-1].seq
+
+
+async def follow_call(
+    db: Database, pubsub: PubSub, call_id: str, after_sequence: int | None = None
+) -> AsyncIterator[Event]:
+    """Every event of a call after ``after_sequence`` (or from now), in order, once each.
+
+    Completes after the call's CALL_ENDED event.
+    """
+    if after_sequence is not None and after_sequence < 0:
+        raise InvalidInput("afterSequence", "must not be negative")
+    async with pubsub.subscribe(call_channel(call_id)) as feed:
+        call = await _load_call(db, call_id)
+        if after_sequence is not None and after_sequence > call.last_sequence:
+            raise InvalidInput(
+                "afterSequence",
+                f"is ahead of the call's last sequence {call.last_sequence}",
+            )
+        last = call.last_sequence if after_sequence is None else after_sequence
+        if after_sequence is None and call.status == CallStatus.ENDED.value:
+            return
+        pending = await _from_log(db, call, after=last)
+        while True:
+            for event in pending:
+                if event.seq <= last:
+                    continue
+                yield event
+                last = event.seq
+                if event.type is EventType.CALL_ENDED:
+                    return
+            try:
+                message = await feed.get()
+            except SubscriberOverflow as error:
+                raise SlowConsumer(
+                    f"subscriber fell more than {pubsub.buffer} events behind; "
+                    f"resubscribe with afterSequence: {last}",
+                    lastSequence=last,
+                ) from error
+            if message is None:
+                pending = await _from_log(db, call, after=last)
+                continue
+            event = Event.from_json(message)
+            if event.seq > last + 1:
+                pending = [*await _from_log(db, call, after=last, until=event.seq - 1), event]
+            else:
+                pending = [event]
+
+
+async def watch_call(db: Database, pubsub: PubSub, call_id: str) -> AsyncIterator[LiveCall]:
+    """The call's row now and after each change; a burst of changes yields once."""
+    async with pubsub.subscribe(call_channel(call_id), coalesce=True) as feed:
+        call = await _load_call(db, call_id)
+        yield call
+        while call.status != CallStatus.ENDED.value:
+            await feed.get()
+            feed.drain()
+            call = await _load_call(db, call_id)
+            yield call
+
+
+async def follow_board(pubsub: PubSub) -> AsyncIterator[Event]:
+    """Calls started, changing status and ending, across all calls, from now on."""
+    async with pubsub.subscribe(BOARD_CHANNEL) as feed:
+        while True:
+            try:
+                message = await feed.get()
+            except SubscriberOverflow as error:
+                raise SlowConsumer(
+                    f"board subscriber fell more than {pubsub.buffer} events behind; resubscribe"
+                ) from error
+            if message is not None:
+                yield Event.from_json(message)

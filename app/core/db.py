@@ -1,0 +1,82 @@
+"""Engines and sessions: one writer path and one reader path.
+
+SQLite allows one writer at a time. A transaction that reads and then writes
+under plain ``BEGIN`` fails with "database is locked" when another writer got
+there first (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. So writers take
+the lock up front with ``BEGIN IMMEDIATE`` on a one-connection engine (writers
+in this process queue on the pool instead of spinning on the file lock), and
+readers use a separate engine that WAL lets run beside the writer.
+PostgreSQL needs none of this: services lock the call's row instead.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.config import Settings
+
+
+def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: bool) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The application's engines; ``write()`` and ``read()`` hand out sessions."""
+
+    def __init__(self, settings: Settings) -> None:
+        url = make_url(settings.database_url)
+        self.is_sqlite = url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=300)
+            self.reader = create_async_engine(url, pool_size=8, max_overflow=8)
+            _sqlite_pragmas(self.writer, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=True)
+            _sqlite_pragmas(self.reader, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=False)
+        else:
+            self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.reader = self.writer
+        self._write_sessions = async_sessionmaker(
+            self.writer, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+        self._read_sessions = async_sessionmaker(
+            self.reader, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction: committed on success, rolled back on error."""
+        async with self._write_sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read_sessions() as session:
+            yield session
+
+    async def ping(self) -> None:
+        async with self.reader.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()

@@ -1,0 +1,157 @@
+"""Pub/sub: one broadcaster subscription per channel per process, fanned out in-process.
+
+broadcaster gives every subscriber an unbounded queue and races when two
+coroutines open the first subscription to a channel at once (PITFALLS.md).
+Here each channel has a single pump task reading broadcaster and copying into
+bounded per-subscriber buffers; a subscriber that falls ``buffer`` messages
+behind is cut off (``SubscriberOverflow``) instead of holding memory forever.
+Messages are opaque strings; a ``None`` delivered to a subscriber means "the
+feed may have lost something": readers refill from the event log.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from broadcaster import Broadcast
+
+log = logging.getLogger(__name__)
+
+RESYNC = None
+
+
+class SubscriberOverflow(Exception):
+    """The subscriber fell too far behind the feed and was dropped."""
+
+
+class Subscription:
+    """A bounded buffer of one channel's messages for one reader."""
+
+    def __init__(self, channel: str, buffer: int, *, coalesce: bool = False) -> None:
+        self.channel = channel
+        self.coalesce = coalesce
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(buffer)
+        self._overflowed = asyncio.Event()
+
+    def offer(self, message: str | None) -> None:
+        if self._overflowed.is_set():
+            return
+        try:
+            self._queue.put_nowait(message)
+        except asyncio.QueueFull:
+            if not self.coalesce:
+                self._overflowed.set()
+                return
+            # A reader that reloads state on any message needs only "something changed".
+            self.drain()
+            self._queue.put_nowait(RESYNC)
+
+    async def get(self) -> str | None:
+        """The next message, or ``None`` when the feed may have skipped some."""
+        if self._overflowed.is_set():
+            raise SubscriberOverflow
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        getter = asyncio.ensure_future(self._queue.get())
+        overflow = asyncio.ensure_future(self._overflowed.wait())
+        try:
+            await asyncio.wait({getter, overflow}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            overflow.cancel()
+            if not getter.done():
+                getter.cancel()
+        if getter.done() and not getter.cancelled():
+            return getter.result()
+        raise SubscriberOverflow
+
+    def drain(self) -> list[str | None]:
+        """Everything already buffered, without waiting."""
+        items: list[str | None] = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
+
+class _Channel:
+    def __init__(self) -> None:
+        self.subscribers: set[Subscription] = set()
+        self.pump: asyncio.Task[None] | None = None
+
+
+class PubSub:
+    """The process's pub/sub hub over encode/broadcaster."""
+
+    def __init__(self, url: str, *, buffer: int = 1_000) -> None:
+        self.url = url
+        self.buffer = buffer
+        self._broadcast = Broadcast(url)
+        self._channels: dict[str, _Channel] = {}
+        self._lock = asyncio.Lock()
+        self.published = 0
+
+    async def connect(self) -> None:
+        await self._broadcast.connect()
+
+    async def disconnect(self) -> None:
+        for channel in list(self._channels.values()):
+            if channel.pump is not None:
+                channel.pump.cancel()
+                with suppress(asyncio.CancelledError):
+                    await channel.pump
+        self._channels.clear()
+        await self._broadcast.disconnect()
+
+    async def publish(self, channel: str, message: str) -> None:
+        await self._broadcast.publish(channel, message)
+        self.published += 1
+
+    @property
+    def subscriber_count(self) -> int:
+        return sum(len(channel.subscribers) for channel in self._channels.values())
+
+    @property
+    def channel_count(self) -> int:
+        return len(self._channels)
+
+    @asynccontextmanager
+    async def subscribe(self, name: str, *, coalesce: bool = False) -> AsyncIterator[Subscription]:
+        """Subscribe to a channel; the feed is live once this returns.
+
+        With ``coalesce`` a full buffer collapses into one ``None`` (for readers
+        that reload state on any message) instead of cutting the reader off.
+        """
+        subscription = Subscription(name, self.buffer, coalesce=coalesce)
+        async with self._lock:
+            channel = self._channels.get(name)
+            if channel is None:
+                channel = self._channels[name] = _Channel()
+                ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                channel.pump = asyncio.create_task(self._pump(name, channel, ready))
+                await ready
+            channel.subscribers.add(subscription)
+        try:
+            yield subscription
+        finally:
+            await self._leave(name, channel, subscription)
+
+    async def _leave(self, name: str, channel: _Channel, subscription: Subscription) -> None:
+        async with self._lock:
+            channel.subscribers.discard(subscription)
+            if channel.subscribers or self._channels.get(name) is not channel:
+                return
+            del self._channels[name]
+            pump = channel.pump
+        if pump is not None:
+            pump.cancel()
+            with suppress(asyncio.CancelledError):
+                await pump
+
+    async def _pump(self, name: str, channel: _Channel, ready: asyncio.Future[None]) -> None:
+        async with self._broadcast.subscribe(name) as feed:
+            ready.set_result(None)
+            async for event in feed:  # type: ignore[union-attr]
+                if event is None:
+                    break
+                for subscription in list(channel.subscribers):
+                    subscription.offer(event.message)

@@ -1,0 +1,48 @@
+"""Per-request context: the app's services and a fresh set of DataLoaders."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from app.calls.events import Transaction, write_transaction
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.pubsub import PubSub
+from app.graphql.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the app builds once at startup and every request shares."""
+
+    settings: Settings
+    db: Database
+    pubsub: PubSub
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket
+    response: Response | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services.db)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def fresh_loaders(self) -> Loaders:
+        """Loaders for one subscription event: a connection-long cache would serve stale rows."""
+        return Loaders(self.services.db)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Transaction]:
+        async with write_transaction(self.services.db, self.services.pubsub) as tx:
+            yield tx

@@ -1,0 +1,48 @@
+"""Every error leaves with an ``extensions.code``; unexpected ones leave without internals."""
+
+import logging
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.types import ExecutionContext
+
+from app.calls.errors import ServiceError
+
+log = logging.getLogger("app.graphql")
+
+UNEXPECTED = "Unexpected server error; it has been logged."
+
+
+def classify(error: GraphQLError) -> None:
+    """Give ``error`` a code in place, masking anything that is not the client's doing."""
+    original = error.original_error
+    if isinstance(original, ServiceError):
+        error.extensions = {**(error.extensions or {}), **original.extensions}
+        return
+    if original is not None and not isinstance(original, GraphQLError):
+        log.error("unexpected error at %s", error.path, exc_info=original)
+        error.message = UNEXPECTED
+        error.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return
+    if error.extensions and "code" in error.extensions:
+        return
+    if error.message.startswith("Syntax Error"):
+        code = "GRAPHQL_PARSE_FAILED"
+    elif error.message.startswith("Variable '$"):
+        code = "BAD_USER_INPUT"
+    else:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    error.extensions = {**(error.extensions or {}), "code": code}
+
+
+class CodedSchema(Schema):
+    """A Strawberry schema whose errors all carry ``extensions.code``."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            classify(error)
+            code = (error.extensions or {}).get("code")
+            if code != "INTERNAL_SERVER_ERROR":
+                log.info("client error: %s (%s)", error.message, code)

@@ -1,0 +1,238 @@
+"""Mutation root: the spec's mutations, one resolver each, each one transaction."""
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.calls import service
+from app.graphql.context import Context
+from app.graphql.enums import (
+    CallStatus,
+    PipelineService,
+    Quality,
+    RecommendationType,
+    Sentiment,
+    ServiceStatus,
+    Speaker,
+    SupervisorActionType,
+)
+from app.graphql.inputs import PerformanceMetricsInput
+from app.graphql.types import (
+    CallSystemConfig,
+    CoachingRecommendation,
+    LiveCall,
+    PerformanceMetrics,
+    SupervisorAction,
+    TranscriptEntry,
+)
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description=(
+            "Open a call: status CONNECTING, five objectives, default metrics and sentiment, "
+            "five phases (Opening active) and the default pipeline config."
+        )
+    )
+    async def start_live_call(
+        self,
+        info: Ctx,
+        call_id: Annotated[str, strawberry.argument(description="Unique id chosen by the caller.")],
+        agent_name: str,
+        customer_name: str,
+        customer_phone: str,
+        campaign_name: str,
+        session_id: str,
+        campaign_id: str | None = None,
+        sip_endpoint: str | None = None,
+    ) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.start_live_call(
+                tx,
+                call_id=call_id,
+                agent_name=agent_name,
+                customer_name=customer_name,
+                customer_phone=customer_phone,
+                campaign_id=campaign_id,
+                campaign_name=campaign_name,
+                session_id=session_id,
+                sip_endpoint=sip_endpoint,
+            )
+        return LiveCall.from_row(row, info.context.loaders)
+
+    @strawberry.mutation(
+        description=(
+            "Set the status (not ENDED: use endLiveCall). "
+            "CONNECTED activates the first phase if it is still pending."
+        )
+    )
+    async def update_call_status(self, info: Ctx, call_id: str, status: CallStatus) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.update_call_status(tx, call_id=call_id, status=status)
+        return LiveCall.from_row(row, info.context.loaders)
+
+    @strawberry.mutation(
+        description=(
+            "Append a transcript line and set the current speaker. A final line with a "
+            "sentiment moves the call's rolling sentiment."
+        )
+    )
+    async def add_transcript_entry(
+        self,
+        info: Ctx,
+        call_id: str,
+        timestamp: Annotated[
+            str, strawberry.argument(description="The pipeline's timestamp, kept as given.")
+        ],
+        speaker: Speaker,
+        text: str,
+        is_final: bool,
+        sentiment: Sentiment | None = None,
+        confidence: Annotated[float | None, strawberry.argument(description="0 to 1.")] = None,
+    ) -> TranscriptEntry:
+        async with info.context.write() as tx:
+            row = await service.add_transcript_entry(
+                tx,
+                call_id=call_id,
+                timestamp=timestamp,
+                speaker=speaker,
+                text=text,
+                sentiment=sentiment,
+                confidence=confidence,
+                is_final=is_final,
+            )
+        return TranscriptEntry.from_row(row)
+
+    @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")
+    async def update_performance_metrics(
+        self, info: Ctx, call_id: str, metrics: PerformanceMetricsInput
+    ) -> PerformanceMetrics:
+        async with info.context.write() as tx:
+            row = await service.update_performance_metrics(tx, call_id=call_id, metrics=metrics.to_update())
+        return PerformanceMetrics.from_row(row)
+
+    @strawberry.mutation(
+        description="Report duration (seconds), audio levels and phase label; totalCost follows."
+    )
+    async def update_call_progress(
+        self,
+        info: Ctx,
+        call_id: str,
+        duration: Annotated[float, strawberry.argument(description="Seconds since the start.")],
+        agent_gain: Annotated[float | None, strawberry.argument(description="0 to 100.")] = None,
+        customer_gain: Annotated[float | None, strawberry.argument(description="0 to 100.")] = None,
+        current_phase: str | None = None,
+    ) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.update_call_progress(
+                tx,
+                call_id=call_id,
+                duration=duration,
+                agent_gain=agent_gain,
+                customer_gain=customer_gain,
+                current_phase=current_phase,
+            )
+        return LiveCall.from_row(row, info.context.loaders)
+
+    @strawberry.mutation(
+        description="Log a supervisor action. END_CALL ends the call; TRANSFER_CALL sets TRANSFERRING."
+    )
+    async def add_supervisor_action(
+        self,
+        info: Ctx,
+        call_id: str,
+        supervisor_id: str,
+        supervisor_name: str,
+        action: SupervisorActionType,
+        details: str | None = None,
+    ) -> SupervisorAction:
+        async with info.context.write() as tx:
+            row = await service.add_supervisor_action(
+                tx,
+                call_id=call_id,
+                supervisor_id=supervisor_id,
+                supervisor_name=supervisor_name,
+                action=action,
+                details=details,
+            )
+        return SupervisorAction.from_row(row)
+
+    @strawberry.mutation(description="Add an active coaching recommendation for the agent.")
+    async def add_coaching_recommendation(
+        self,
+        info: Ctx,
+        call_id: str,
+        type: RecommendationType,
+        title: str,
+        description: str,
+        priority: Annotated[int, strawberry.argument(description="1 (low) to 10 (urgent).")],
+    ) -> CoachingRecommendation:
+        async with info.context.write() as tx:
+            row = await service.add_coaching_recommendation(
+                tx,
+                call_id=call_id,
+                type=type,
+                title=title,
+                description=description,
+                priority=priority,
+            )
+        return CoachingRecommendation.from_row(row)
+
+    @strawberry.mutation(
+        description="Complete the active phase (recording its quality) and activate `phase`."
+    )
+    async def update_call_phase(
+        self,
+        info: Ctx,
+        call_id: str,
+        phase: Annotated[str, strawberry.argument(description="One of the call's phase names.")],
+        quality: Annotated[
+            Quality | None,
+            strawberry.argument(description="How the phase being completed went."),
+        ] = None,
+    ) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.update_call_phase(tx, call_id=call_id, phase=phase, quality=quality)
+        return LiveCall.from_row(row, info.context.loaders)
+
+    @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
+    async def toggle_recording(self, info: Ctx, call_id: str, is_recording: bool) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.toggle_recording(tx, call_id=call_id, is_recording=is_recording)
+        return LiveCall.from_row(row, info.context.loaders)
+
+    @strawberry.mutation(description="Report one pipeline service's status, latency and error rate.")
+    async def update_system_status(
+        self,
+        info: Ctx,
+        call_id: str,
+        service_: Annotated[PipelineService, strawberry.argument(name="service")],
+        status: ServiceStatus,
+        latency: Annotated[float | None, strawberry.argument(description="Milliseconds, ≥ 0.")] = None,
+        error_rate: Annotated[float | None, strawberry.argument(description="0 to 1.")] = None,
+    ) -> CallSystemConfig:
+        async with info.context.write() as tx:
+            row = await service.update_system_status(
+                tx,
+                call_id=call_id,
+                service=service_,
+                status=status,
+                latency=latency,
+                error_rate=error_rate,
+            )
+        return CallSystemConfig.from_row(row)
+
+    @strawberry.mutation(
+        description=(
+            "End the call: status ENDED with an end time, active recommendations deactivated, "
+            "the active phase completed."
+        )
+    )
+    async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:
+        async with info.context.write() as tx:
+            row = await service.end_live_call(tx, call_id=call_id)
+        return LiveCall.from_row(row, info.context.loaders)

@@ -1,0 +1,53 @@
+"""Query root: one call's monitor and the supervisors' board."""
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.calls import reads
+from app.calls.errors import InvalidInput
+from app.graphql.context import Context
+from app.graphql.enums import CallStatus
+from app.graphql.types import LiveCall
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One call with its nested records; null when there is no such call.")
+    async def live_call(self, info: Info[Context, None], call_id: str) -> LiveCall | None:
+        async with info.context.services.db.read() as session:
+            row = await reads.get_call(session, call_id)
+        return LiveCall.from_row(row, info.context.loaders) if row else None
+
+    @strawberry.field(description="Calls for the supervisors' board, newest first.")
+    async def live_calls(
+        self,
+        info: Info[Context, None],
+        status: Annotated[
+            list[CallStatus] | None, strawberry.argument(description="Only calls in these statuses.")
+        ] = None,
+        campaign_id: Annotated[
+            str | None, strawberry.argument(description="Only calls of this campaign.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 50, at most 200).")
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="callId of the last call of the previous page."),
+        ] = None,
+    ) -> list[LiveCall]:
+        settings = info.context.settings
+        count = settings.calls_page_default if first is None else first
+        if not 1 <= count <= settings.calls_page_max:
+            raise InvalidInput("first", f"must be between 1 and {settings.calls_page_max}")
+        async with info.context.services.db.read() as session:
+            rows = await reads.list_calls(
+                session,
+                statuses=[value.value for value in status] if status else None,
+                campaign_id=campaign_id,
+                first=count,
+                after=after,
+            )
+        return [LiveCall.from_row(row, info.context.loaders) for row in rows]

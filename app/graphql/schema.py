@@ -1,0 +1,31 @@
+"""The assembled Strawberry schema; ``schema.graphql`` is exported from here."""
+
+from functools import partial
+
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+
+from app.graphql.errors import CodedSchema
+from app.graphql.events import EVENT_TYPES
+from app.graphql.mutations import Mutation
+from app.graphql.queries import Query
+from app.graphql.subscriptions import Subscription
+
+schema = CodedSchema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=list(EVENT_TYPES),
+    extensions=[
+        partial(ParserCache, maxsize=1_000),
+        partial(ValidationCache, maxsize=1_000),
+        partial(QueryDepthLimiter, max_depth=10),
+        partial(MaxTokensLimiter, max_token_count=5_000),
+        partial(MaxAliasesLimiter, max_alias_count=30),
+    ],
+)

@@ -1,0 +1,50 @@
+"""Subscription root: a call's event stream, its live state, and the board."""
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.calls import streams
+from app.graphql.context import Context
+from app.graphql.events import BoardEvent, CallEvent, to_board_event, to_graphql
+from app.graphql.types import LiveCall
+
+Ctx = Info[Context, None]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "Every change to one call as typed events with contiguous `sequence` numbers. "
+            "With `afterSequence` the missed events are replayed first, then the stream "
+            "goes live: nothing missed, nothing twice, in order. Completes after CALL_ENDED."
+        )
+    )
+    async def call_events(
+        self,
+        info: Ctx,
+        call_id: str,
+        after_sequence: Annotated[
+            int | None,
+            strawberry.argument(description="The last sequence the client holds (0 for all)."),
+        ] = None,
+    ) -> AsyncGenerator[CallEvent, None]:
+        services = info.context.services
+        async for event in streams.follow_call(services.db, services.pubsub, call_id, after_sequence):
+            yield to_graphql(event, info.context.fresh_loaders())
+
+    @strawberry.subscription(
+        description="The whole call, on subscribe and after each change (bursts may be coalesced)."
+    )
+    async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
+        services = info.context.services
+        async for row in streams.watch_call(services.db, services.pubsub, call_id):
+            yield LiveCall.from_row(row, info.context.fresh_loaders())
+
+    @strawberry.subscription(description="The board's feed: calls started, changing status, ended.")
+    async def live_calls(self, info: Ctx) -> AsyncGenerator[BoardEvent, None]:
+        async for event in streams.follow_board(info.context.services.pubsub):
+            yield to_board_event(event, info.context.fresh_loaders())

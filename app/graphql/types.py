@@ -1,0 +1,332 @@
+"""GraphQL object types. Tables are not API types: each type maps from its row."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.calls import models
+from app.calls.errors import InvalidInput
+from app.graphql.enums import (
+    CallStatus,
+    EnergyLevel,
+    ObjectiveStatus,
+    PhaseStatus,
+    Quality,
+    RecommendationType,
+    ResponseQuality,
+    Sentiment,
+    SentimentTrend,
+    ServiceStatus,
+    Speaker,
+    SupervisorActionType,
+)
+from app.graphql.loaders import Loaders, loaded
+
+
+@strawberry.type(description="One of the call's goals, seeded when the call starts.")
+class CallObjective:
+    objective: str
+    status: ObjectiveStatus
+    order: int
+
+    @classmethod
+    def from_row(cls, row: models.CallObjective) -> "CallObjective":
+        return cls(objective=row.objective, status=ObjectiveStatus(row.status), order=row.order)
+
+
+@strawberry.type(description="A stage of the call script; exactly one is ACTIVE while the call runs.")
+class CallPhase:
+    phase: str
+    status: PhaseStatus
+    order: int
+    start_time: datetime | None
+    end_time: datetime | None
+    quality: Quality | None
+
+    @classmethod
+    def from_row(cls, row: models.CallPhase) -> "CallPhase":
+        return cls(
+            phase=row.phase,
+            status=PhaseStatus(row.status),
+            order=row.order,
+            start_time=row.start_time,
+            end_time=row.end_time,
+            quality=Quality(row.quality) if row.quality else None,
+        )
+
+
+@strawberry.type(description="Live scores of the agent's performance (percentages are 0-100).")
+class PerformanceMetrics:
+    script_adherence: float
+    agent_confidence: float
+    conversation_quality: float
+    prospect_engagement: float
+    voice_energy_level: EnergyLevel
+    response_quality: ResponseQuality
+    question_frequency: str
+    interest_signals: str
+    conversion_probability: float
+    demo_acceptance_probability: float
+    immediate_close_probability: float
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.LivePerformanceMetrics) -> "PerformanceMetrics":
+        return cls(
+            script_adherence=row.script_adherence,
+            agent_confidence=row.agent_confidence,
+            conversation_quality=row.conversation_quality,
+            prospect_engagement=row.prospect_engagement,
+            voice_energy_level=EnergyLevel(row.voice_energy_level),
+            response_quality=ResponseQuality(row.response_quality),
+            question_frequency=row.question_frequency,
+            interest_signals=row.interest_signals,
+            conversion_probability=row.conversion_probability,
+            demo_acceptance_probability=row.demo_acceptance_probability,
+            immediate_close_probability=row.immediate_close_probability,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="Rolling sentiment of the call: each final line with a sentiment weighs 10%.")
+class SentimentAnalysis:
+    positive_percentage: int
+    neutral_percentage: int
+    negative_percentage: int
+    trend: SentimentTrend
+    last_positive_moment: datetime | None
+    last_negative_moment: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.SentimentAnalysis) -> "SentimentAnalysis":
+        return cls(
+            positive_percentage=row.positive_percentage,
+            neutral_percentage=row.neutral_percentage,
+            negative_percentage=row.negative_percentage,
+            trend=SentimentTrend(row.trend),
+            last_positive_moment=row.last_positive_moment,
+            last_negative_moment=row.last_negative_moment,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="The voice pipeline serving the call: providers, health and cost.")
+class CallSystemConfig:
+    sip_provider: str
+    stt_provider: str
+    llm_provider: str
+    tts_provider: str
+    sip_status: ServiceStatus
+    stt_status: ServiceStatus
+    llm_status: ServiceStatus
+    tts_status: ServiceStatus
+    api_latency: float = strawberry.field(description="Milliseconds.")
+    error_rate: float = strawberry.field(description="Share of failed requests, 0 to 1.")
+    queue_depth: int
+    cost_per_minute: float = strawberry.field(description="US dollars per minute.")
+    total_cost: float = strawberry.field(description="duration / 60 × costPerMinute, in US dollars.")
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.CallSystemConfig) -> "CallSystemConfig":
+        return cls(
+            sip_provider=row.sip_provider,
+            stt_provider=row.stt_provider,
+            llm_provider=row.llm_provider,
+            tts_provider=row.tts_provider,
+            sip_status=ServiceStatus(row.sip_status),
+            stt_status=ServiceStatus(row.stt_status),
+            llm_status=ServiceStatus(row.llm_status),
+            tts_status=ServiceStatus(row.tts_status),
+            api_latency=row.api_latency,
+            error_rate=row.error_rate,
+            queue_depth=row.queue_depth,
+            cost_per_minute=row.cost_per_minute,
+            total_cost=row.total_cost,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="One line of the live transcript.")
+class TranscriptEntry:
+    order: int = strawberry.field(description="Position in the call, from 0, without gaps.")
+    timestamp: str = strawberry.field(description="The pipeline's own timestamp, as it sent it.")
+    speaker: Speaker
+    text: str
+    sentiment: Sentiment | None
+    confidence: float | None = strawberry.field(description="Speech-to-text confidence, 0 to 1.")
+    is_final: bool
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.LiveTranscript) -> "TranscriptEntry":
+        return cls(
+            order=row.order,
+            timestamp=row.timestamp,
+            speaker=Speaker(row.speaker),
+            text=row.text,
+            sentiment=Sentiment(row.sentiment) if row.sentiment else None,
+            confidence=row.confidence,
+            is_final=row.is_final,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="Something a supervisor did on the call, in order.")
+class SupervisorAction:
+    order: int
+    supervisor_id: str
+    supervisor_name: str
+    action: SupervisorActionType
+    details: str | None
+    timestamp: datetime
+
+    @classmethod
+    def from_row(cls, row: models.SupervisorAction) -> "SupervisorAction":
+        return cls(
+            order=row.order,
+            supervisor_id=row.supervisor_id,
+            supervisor_name=row.supervisor_name,
+            action=SupervisorActionType(row.action),
+            details=row.details,
+            timestamp=row.timestamp,
+        )
+
+
+@strawberry.type(description="A coaching tip for the agent; inactive once the call ends.")
+class CoachingRecommendation:
+    type: RecommendationType
+    title: str
+    description: str
+    priority: int = strawberry.field(description="1 (low) to 10 (urgent).")
+    timestamp: datetime
+    is_active: bool
+
+    @classmethod
+    def from_row(cls, row: models.CoachingRecommendation) -> "CoachingRecommendation":
+        return cls(
+            type=RecommendationType(row.type),
+            title=row.title,
+            description=row.description,
+            priority=row.priority,
+            timestamp=row.timestamp,
+            is_active=row.is_active,
+        )
+
+
+@strawberry.type(description="A call being monitored, with every record the monitor shows.")
+class LiveCall:
+    id: strawberry.Private[int]
+    loaders: strawberry.Private[Loaders]
+    call_id: str
+    agent_name: str
+    customer_name: str
+    customer_phone: str
+    status: CallStatus
+    start_time: datetime
+    end_time: datetime | None
+    duration: float = strawberry.field(description="Seconds, as the pipeline last reported.")
+    current_phase: str
+    campaign_id: str | None
+    campaign_name: str
+    is_recording: bool
+    recording_start_time: datetime | None
+    agent_gain: float = strawberry.field(description="Agent audio level, 0 to 100.")
+    customer_gain: float = strawberry.field(description="Customer audio level, 0 to 100.")
+    current_speaker: Speaker | None
+    sip_endpoint: str | None
+    session_id: str
+    created_at: datetime
+    updated_at: datetime
+    last_sequence: int = strawberry.field(
+        description="Sequence number of the call's newest event: resume callEvents after it."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.LiveCall, loaders: Loaders) -> "LiveCall":
+        assert row.id is not None
+        return cls(
+            id=row.id,
+            loaders=loaders,
+            call_id=row.call_id,
+            agent_name=row.agent_name,
+            customer_name=row.customer_name,
+            customer_phone=row.customer_phone,
+            status=CallStatus(row.status),
+            start_time=row.start_time,
+            end_time=row.end_time,
+            duration=row.duration,
+            current_phase=row.current_phase,
+            campaign_id=row.campaign_id,
+            campaign_name=row.campaign_name,
+            is_recording=row.is_recording,
+            recording_start_time=row.recording_start_time,
+            agent_gain=row.agent_gain,
+            customer_gain=row.customer_gain,
+            current_speaker=Speaker(row.current_speaker) if row.current_speaker else None,
+            sip_endpoint=row.sip_endpoint,
+            session_id=row.session_id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            last_sequence=row.last_sequence,
+        )
+
+    @strawberry.field(description="The call's objectives, by order.")
+    async def objectives(self) -> list[CallObjective]:
+        rows = await self.loaders.objectives.load(self.id) or []
+        return [CallObjective.from_row(row) for row in rows]
+
+    @strawberry.field(description="The call's phases, by order.")
+    async def phases(self) -> list[CallPhase]:
+        rows = await self.loaders.phases.load(self.id) or []
+        return [CallPhase.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description=(
+            "Transcript lines by order. `after` is the last order the client holds; "
+            "`first` caps the count (default 200, at most 1000)."
+        )
+    )
+    async def transcripts(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Lines to return.")] = None,
+        after: Annotated[
+            int | None, strawberry.argument(description="Return lines with order > after.")
+        ] = None,
+    ) -> list[TranscriptEntry]:
+        settings = info.context.settings
+        count = settings.transcript_page_default if first is None else first
+        if not 1 <= count <= settings.transcript_page_max:
+            raise InvalidInput("first", f"must be between 1 and {settings.transcript_page_max}")
+        rows = await self.loaders.transcripts.load((self.id, count, after))
+        return [TranscriptEntry.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def performance_metrics(self) -> PerformanceMetrics:
+        return PerformanceMetrics.from_row(loaded(await self.loaders.metrics.load(self.id)))
+
+    @strawberry.field
+    async def sentiment(self) -> SentimentAnalysis:
+        return SentimentAnalysis.from_row(loaded(await self.loaders.sentiment.load(self.id)))
+
+    @strawberry.field
+    async def system_config(self) -> CallSystemConfig:
+        return CallSystemConfig.from_row(loaded(await self.loaders.system_config.load(self.id)))
+
+    @strawberry.field(description="What supervisors did on the call, by order.")
+    async def supervisor_actions(self) -> list[SupervisorAction]:
+        rows = await self.loaders.supervisor_actions.load(self.id) or []
+        return [SupervisorAction.from_row(row) for row in rows]
+
+    @strawberry.field(description="Coaching tips, highest priority first.")
+    async def coaching_recommendations(
+        self,
+        active_only: Annotated[bool, strawberry.argument(description="Only tips still active.")] = False,
+    ) -> list[CoachingRecommendation]:
+        loader = self.loaders.active_recommendations if active_only else self.loaders.recommendations
+        rows = await loader.load(self.id) or []
+        return [CoachingRecommendation.from_row(row) for row in rows]

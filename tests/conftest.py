@@ -1,0 +1,47 @@
+"""Fixtures: a migrated SQLite file per test and the real ASGI app over HTTP and WebSocket."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.core.migrations import upgrade
+from app.core.pubsub import PubSub
+from app.main import create_app
+from tests.factories import Api
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'calls.db'}")
+    upgrade(settings)
+    return settings
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def api(client: TestClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def pubsub() -> AsyncIterator[PubSub]:
+    hub = PubSub("memory://", buffer=50)
+    await hub.connect()
+    yield hub
+    await hub.disconnect()

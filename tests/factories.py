@@ -1,0 +1,113 @@
+"""One place for test data and the GraphQL calls the tests make."""
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+CALL_FIELDS = """
+    callId agentName customerName customerPhone status startTime endTime duration
+    currentPhase campaignId campaignName isRecording recordingStartTime agentGain
+    customerGain currentSpeaker sipEndpoint sessionId createdAt updatedAt lastSequence
+"""
+
+NESTED_CALL = f"""
+    {CALL_FIELDS}
+    objectives {{ objective status order }}
+    phases {{ phase status order startTime endTime quality }}
+    transcripts {{ order timestamp speaker text sentiment confidence isFinal createdAt }}
+    performanceMetrics {{
+        scriptAdherence agentConfidence conversationQuality prospectEngagement
+        voiceEnergyLevel responseQuality questionFrequency interestSignals
+        conversionProbability demoAcceptanceProbability immediateCloseProbability updatedAt
+    }}
+    sentiment {{
+        positivePercentage neutralPercentage negativePercentage trend
+        lastPositiveMoment lastNegativeMoment updatedAt
+    }}
+    systemConfig {{
+        sipProvider sttProvider llmProvider ttsProvider sipStatus sttStatus llmStatus ttsStatus
+        apiLatency errorRate queueDepth costPerMinute totalCost updatedAt
+    }}
+    supervisorActions {{ order supervisorId supervisorName action details timestamp }}
+    coachingRecommendations {{ type title description priority timestamp isActive }}
+"""
+
+START_CALL = f"""
+mutation Start($callId: String!, $agentName: String!, $customerName: String!,
+               $customerPhone: String!, $campaignName: String!, $sessionId: String!,
+               $campaignId: String, $sipEndpoint: String) {{
+  startLiveCall(callId: $callId, agentName: $agentName, customerName: $customerName,
+                customerPhone: $customerPhone, campaignName: $campaignName,
+                sessionId: $sessionId, campaignId: $campaignId, sipEndpoint: $sipEndpoint) {{
+    {CALL_FIELDS}
+  }}
+}}
+"""
+
+LIVE_CALL = f"query Call($callId: String!) {{ liveCall(callId: $callId) {{ {NESTED_CALL} }} }}"
+
+ADD_LINE = """
+mutation Line($callId: String!, $text: String!, $speaker: Speaker! = AGENT,
+              $sentiment: Sentiment, $isFinal: Boolean! = true, $confidence: Float,
+              $timestamp: String! = "00:00:01") {
+  addTranscriptEntry(callId: $callId, timestamp: $timestamp, speaker: $speaker, text: $text,
+                     sentiment: $sentiment, confidence: $confidence, isFinal: $isFinal) {
+    order timestamp speaker text sentiment confidence isFinal createdAt
+  }
+}
+"""
+
+
+def call_args(call_id: str = "call-1", **overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "callId": call_id,
+        "agentName": "Ada Agent",
+        "customerName": "Carl Customer",
+        "customerPhone": "+1 555 0100",
+        "campaignName": "Q4 Outbound",
+        "sessionId": f"session-{call_id}",
+    }
+    args.update(overrides)
+    return args
+
+
+class Api:
+    """GraphQL over HTTP against the app under test."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def execute(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.client.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The data of a request that must succeed."""
+        body = self.execute(query, **variables)
+        assert body.get("errors") is None, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def error(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The single error of a request that must fail."""
+        body = self.execute(query, **variables)
+        assert body.get("errors"), f"expected an error, got {body}"
+        assert len(body["errors"]) == 1, body["errors"]
+        error: dict[str, Any] = body["errors"][0]
+        return error
+
+    def start_call(self, call_id: str = "call-1", **overrides: Any) -> dict[str, Any]:
+        call: dict[str, Any] = self.data(START_CALL, **call_args(call_id, **overrides))["startLiveCall"]
+        return call
+
+    def live_call(self, call_id: str = "call-1") -> dict[str, Any]:
+        call: dict[str, Any] = self.data(LIVE_CALL, callId=call_id)["liveCall"]
+        return call
+
+    def add_line(self, call_id: str = "call-1", text: str = "Hello", **variables: Any) -> dict[str, Any]:
+        entry: dict[str, Any] = self.data(ADD_LINE, callId=call_id, text=text, **variables)[
+            "addTranscriptEntry"
+        ]
+        return entry
