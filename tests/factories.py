@@ -111,3 +111,32 @@ class Api:
             "addTranscriptEntry"
         ]
         return entry
+
+
+class TransportWs:
+    """A graphql-transport-ws client over the test client's WebSocket."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.socket.send_json({"type": "connection_init", "payload": {}})
+        assert self.socket.receive_json()["type"] == "connection_ack"
+
+    def subscribe(self, query: str, op_id: str = "1", **variables: Any) -> None:
+        self.socket.send_json(
+            {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}
+        )
+
+    def next(self) -> dict[str, Any]:
+        """The next result payload; pings are answered and skipped."""
+        while True:
+            message: dict[str, Any] = self.socket.receive_json()
+            if message["type"] == "ping":
+                self.socket.send_json({"type": "pong"})
+                continue
+            assert message["type"] == "next", message
+            payload: dict[str, Any] = message["payload"]
+            return payload
+
+    def receive(self) -> dict[str, Any]:
+        message: dict[str, Any] = self.socket.receive_json()
+        return message

@@ -29,3 +29,8 @@ schema = CodedSchema(
         partial(MaxAliasesLimiter, max_alias_count=30),
     ],
 )
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return schema.as_str() + "\n"
