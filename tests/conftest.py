@@ -1,7 +1,8 @@
 """Fixtures: a migrated SQLite file per test and the real ASGI app over HTTP and WebSocket."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,6 +13,7 @@ from app.core.migrations import upgrade
 from app.core.pubsub import PubSub
 from app.main import create_app
 from tests.factories import Api
+from tests.live import Http, LiveServer
 
 
 @pytest.fixture
@@ -45,3 +47,30 @@ async def pubsub() -> AsyncIterator[PubSub]:
     await hub.connect()
     yield hub
     await hub.disconnect()
+
+
+@pytest.fixture
+def start_server(settings: Settings) -> Iterator[Callable[..., LiveServer]]:
+    """Start a real uvicorn server on a free loopback port, with settings overridden."""
+    servers: list[LiveServer] = []
+
+    def start(**overrides: Any) -> LiveServer:
+        server = LiveServer(settings.model_copy(update=overrides)).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(start_server: Callable[..., LiveServer]) -> LiveServer:
+    return start_server()
+
+
+@pytest.fixture
+async def http(live_server: LiveServer) -> AsyncIterator[Http]:
+    client = Http(live_server.http_url)
+    yield client
+    await client.close()

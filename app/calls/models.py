@@ -131,7 +131,10 @@ class CallSystemConfig(SQLModel, table=True):
 
 class LiveTranscript(SQLModel, table=True):
     __tablename__ = "live_transcripts"
-    __table_args__ = (UniqueConstraint("live_call_id", "order", name="uq_live_transcripts_order"),)
+    __table_args__ = (
+        UniqueConstraint("live_call_id", "order", name="uq_live_transcripts_order"),
+        UniqueConstraint("live_call_id", "segment_id", name="uq_live_transcripts_segment"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     live_call_id: int = Field(foreign_key="live_calls.id", ondelete="CASCADE")
@@ -142,6 +145,7 @@ class LiveTranscript(SQLModel, table=True):
     confidence: float | None = None
     is_final: bool
     order: int
+    segment_id: str | None = Field(default=None, max_length=200)
     created_at: datetime = _when()
 
 

@@ -25,7 +25,7 @@ from app.calls.enums import (
     Speaker,
     SupervisorActionType,
 )
-from app.calls.errors import InvalidInput, call_not_found
+from app.calls.errors import Conflict, InvalidInput, call_not_found
 from app.calls.events import Transaction, snapshot
 from app.calls.models import (
     CallObjective,
@@ -171,34 +171,63 @@ async def add_transcript_entry(
     is_final: bool,
     sentiment: Sentiment | None = None,
     confidence: float | None = None,
+    segment_id: str | None = None,
 ) -> LiveTranscript:
-    """Append a line in order; final lines with a sentiment roll the call's sentiment."""
+    """Append a line in order; final lines with a sentiment roll the call's sentiment.
+
+    With ``segment_id``, a line whose segment is already on the call replaces
+    that interim line in place (same order): speech-to-text engines send
+    interim guesses, then the final text of the same segment.
+    """
     not_blank("timestamp", timestamp, max_length=100)
     not_blank("text", text, max_length=MAX_TEXT_LENGTH)
+    not_blank("segmentId", segment_id, max_length=200)
     in_range("confidence", confidence, 0, 1)
     call = await _lock_call(tx, call_id)
-    now = utcnow()
     assert call.id is not None
-    entry = LiveTranscript(
-        live_call_id=call.id,
-        timestamp=timestamp,
-        speaker=speaker.value,
-        text=text,
-        sentiment=sentiment.value if sentiment else None,
-        confidence=confidence,
-        is_final=is_final,
-        order=call.transcript_count,
-        created_at=now,
-    )
-    tx.session.add(entry)
-    call.transcript_count += 1
+    now = utcnow()
+    entry = await _segment(tx, call, segment_id) if segment_id is not None else None
+    if entry is not None:
+        if entry.is_final:
+            raise Conflict(
+                f"segment {segment_id!r} is already final; it cannot be replaced",
+                field="segmentId",
+            )
+        kind = EventType.TRANSCRIPT_UPDATED
+    else:
+        kind = EventType.TRANSCRIPT_ADDED
+        entry = LiveTranscript(
+            live_call_id=call.id,
+            order=call.transcript_count,
+            segment_id=segment_id,
+            created_at=now,
+            timestamp=timestamp,
+            speaker=speaker.value,
+            text=text,
+            is_final=is_final,
+        )
+        call.transcript_count += 1
+        tx.session.add(entry)
+    entry.timestamp = timestamp
+    entry.speaker = speaker.value
+    entry.text = text
+    entry.sentiment = sentiment.value if sentiment else None
+    entry.confidence = confidence
+    entry.is_final = is_final
     call.current_speaker = speaker.value
     call.updated_at = now
     await tx.session.flush()
-    tx.record(call, EventType.TRANSCRIPT_ADDED, {"transcript": snapshot(entry)})
+    tx.record(call, kind, {"transcript": snapshot(entry)})
     if sentiment is not None and is_final:
         await _roll_sentiment(tx, call, sentiment)
     return entry
+
+
+async def _segment(tx: Transaction, call: LiveCall, segment_id: str) -> LiveTranscript | None:
+    query = select(LiveTranscript).where(
+        LiveTranscript.live_call_id == call.id, LiveTranscript.segment_id == segment_id
+    )
+    return (await tx.session.exec(query)).first()
 
 
 async def _roll_sentiment(tx: Transaction, call: LiveCall, label: Sentiment) -> None:

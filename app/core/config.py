@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     calls_page_default: int = Field(default=50, ge=1)
     calls_page_max: int = Field(default=200, ge=1)
 
+    keep_alive_interval: float = Field(
+        default=15,
+        ge=0,
+        description="Seconds between server pings on idle WebSockets (both protocols); 0 turns them off.",
+    )
     graphql_allowed_origins: tuple[str, ...] = ()
 
     @cached_property

@@ -93,6 +93,15 @@ class Mutation:
         is_final: bool,
         sentiment: Sentiment | None = None,
         confidence: Annotated[float | None, strawberry.argument(description="0 to 1.")] = None,
+        segment_id: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "Speech-to-text segment id: a later line with the same id replaces this "
+                    "interim line in place (same order) until a final one arrives."
+                )
+            ),
+        ] = None,
     ) -> TranscriptEntry:
         async with info.context.write() as tx:
             row = await service.add_transcript_entry(
@@ -104,6 +113,7 @@ class Mutation:
                 sentiment=sentiment,
                 confidence=confidence,
                 is_final=is_final,
+                segment_id=segment_id,
             )
         return TranscriptEntry.from_row(row)
 

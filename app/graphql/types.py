@@ -159,6 +159,9 @@ class TranscriptEntry:
     sentiment: Sentiment | None
     confidence: float | None = strawberry.field(description="Speech-to-text confidence, 0 to 1.")
     is_final: bool
+    segment_id: str | None = strawberry.field(
+        description="The speech-to-text segment this line belongs to, when the pipeline gave one."
+    )
     created_at: datetime
 
     @classmethod
@@ -171,6 +174,7 @@ class TranscriptEntry:
             sentiment=Sentiment(row.sentiment) if row.sentiment else None,
             confidence=row.confidence,
             is_final=row.is_final,
+            segment_id=row.segment_id,
             created_at=row.created_at,
         )
 

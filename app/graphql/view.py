@@ -10,10 +10,13 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 from app.core.config import Settings
 from app.graphql.context import Context, Services
+from app.graphql.keepalive import PingingTransportWSHandler
 from app.graphql.schema import schema
 
 
 class GraphQLView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = PingingTransportWSHandler
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
@@ -29,8 +32,8 @@ def graphql_view(settings: Settings) -> GraphQLView:
     return GraphQLView(
         schema,
         graphql_ide="graphiql",
-        keep_alive=True,
-        keep_alive_interval=15,
+        keep_alive=settings.keep_alive_interval > 0,
+        keep_alive_interval=settings.keep_alive_interval,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
         connection_init_wait_timeout=timedelta(seconds=10),
         allowed_origins=settings.graphql_allowed_origins,
