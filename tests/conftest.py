@@ -54,8 +54,8 @@ def start_server(settings: Settings) -> Iterator[Callable[..., LiveServer]]:
     """Start a real uvicorn server on a free loopback port, with settings overridden."""
     servers: list[LiveServer] = []
 
-    def start(**overrides: Any) -> LiveServer:
-        server = LiveServer(settings.model_copy(update=overrides)).start()
+    def start(*, send_buffer: int | None = None, **overrides: Any) -> LiveServer:
+        server = LiveServer(settings.model_copy(update=overrides), send_buffer=send_buffer).start()
         servers.append(server)
         return server
 

@@ -7,6 +7,7 @@ real socket.
 
 import asyncio
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -24,8 +25,15 @@ T = TypeVar("T")
 
 
 class LiveServer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, send_buffer: int | None = None) -> None:
+        """``send_buffer`` shrinks the kernel's per-connection send buffer (accepted
+        sockets inherit it from the listening one), so a client that stops reading
+        blocks the server's sends after a few KB instead of a few MB."""
         self.app = create_app(settings)
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if send_buffer is not None:
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
+        self.listener.bind(("127.0.0.1", 0))
         config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
@@ -34,7 +42,7 @@ class LiveServer:
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
         try:
-            self.loop.run_until_complete(self.server.serve())
+            self.loop.run_until_complete(self.server.serve(sockets=[self.listener]))
         finally:
             self.loop.close()
 
@@ -50,6 +58,7 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.listener.close()
 
     @property
     def port(self) -> int:

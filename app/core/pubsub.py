@@ -11,7 +11,7 @@ feed may have lost something": readers refill from the event log.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
 from broadcaster import Broadcast
@@ -31,39 +31,32 @@ class Subscription:
     def __init__(self, channel: str, buffer: int, *, coalesce: bool = False) -> None:
         self.channel = channel
         self.coalesce = coalesce
+        self.overflowed = False
+        self.detach: Callable[[Subscription], None] | None = None
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(buffer)
-        self._overflowed = asyncio.Event()
 
     def offer(self, message: str | None) -> None:
-        if self._overflowed.is_set():
+        if self.overflowed:
             return
         try:
             self._queue.put_nowait(message)
         except asyncio.QueueFull:
-            if not self.coalesce:
-                self._overflowed.set()
-                return
-            # A reader that reloads state on any message needs only "something changed".
             self.drain()
-            self._queue.put_nowait(RESYNC)
+            if self.coalesce:
+                # A reader that reloads state on any message needs only "something changed".
+                self._queue.put_nowait(RESYNC)
+                return
+            # Let go of everything now, even if the reader is stuck on a dead socket:
+            # it resumes from the event log, so the buffer holds nothing it needs.
+            self.overflowed = True
+            if self.detach is not None:
+                self.detach(self)
 
     async def get(self) -> str | None:
         """The next message, or ``None`` when the feed may have skipped some."""
-        if self._overflowed.is_set():
+        if self.overflowed:
             raise SubscriberOverflow
-        if not self._queue.empty():
-            return self._queue.get_nowait()
-        getter = asyncio.ensure_future(self._queue.get())
-        overflow = asyncio.ensure_future(self._overflowed.wait())
-        try:
-            await asyncio.wait({getter, overflow}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            overflow.cancel()
-            if not getter.done():
-                getter.cancel()
-        if getter.done() and not getter.cancelled():
-            return getter.result()
-        raise SubscriberOverflow
+        return await self._queue.get()
 
     def drain(self) -> list[str | None]:
         """Everything already buffered, without waiting."""
@@ -130,6 +123,7 @@ class PubSub:
                 channel.pump = asyncio.create_task(self._pump(name, channel, ready))
                 await ready
             channel.subscribers.add(subscription)
+            subscription.detach = channel.subscribers.discard
         try:
             yield subscription
         finally:
@@ -155,3 +149,5 @@ class PubSub:
                     break
                 for subscription in list(channel.subscribers):
                     subscription.offer(event.message)
+                # Let readers run between messages, so a burst is not judged as a stall.
+                await asyncio.sleep(0)

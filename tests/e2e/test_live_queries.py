@@ -1,0 +1,86 @@
+"""The liveCall live query and the liveCalls board, against a real server."""
+
+from tests.factories import ADD_LINE, START_CALL, call_args
+from tests.live import GraphQLSocket, Http, LiveServer, eventually
+
+LIVE_CALL = """
+subscription($callId: String!) {
+  liveCall(callId: $callId) { status lastSequence transcripts { text } sentiment { trend } }
+}
+"""
+
+BOARD = "subscription { liveCalls { type sequence call { callId status } } }"
+
+
+async def test_live_call_sends_the_whole_call_on_subscribe(live_server: LiveServer, http: Http) -> None:
+    await http.data(START_CALL, **call_args("c"))
+    socket = await GraphQLSocket.open(live_server.ws_url)
+    await socket.subscribe(LIVE_CALL, callId="c")
+
+    first = (await socket.next_data())["liveCall"]
+    await socket.close()
+
+    assert first == {
+        "status": "CONNECTING",
+        "lastSequence": 1,
+        "transcripts": [],
+        "sentiment": {"trend": "STABLE"},
+    }
+
+
+async def test_live_call_after_a_burst_of_changes_ends_on_the_latest_state(
+    live_server: LiveServer, http: Http
+) -> None:
+    await http.data(START_CALL, **call_args("c"))
+    socket = await GraphQLSocket.open(live_server.ws_url)
+    await socket.subscribe(LIVE_CALL, callId="c")
+    assert (await socket.next_data())["liveCall"]["lastSequence"] == 1
+    for index in range(20):
+        await http.data(ADD_LINE, callId="c", text=f"line {index}")
+
+    states = [(await socket.next_data())["liveCall"]]
+    while states[-1]["lastSequence"] < 21:
+        states.append((await socket.next_data())["liveCall"])
+    await socket.close()
+
+    sequences = [state["lastSequence"] for state in states]
+    assert sequences == sorted(sequences)
+    assert states[-1]["transcripts"] == [{"text": f"line {i}"} for i in range(20)]
+
+
+async def test_live_call_completes_when_the_call_ends(live_server: LiveServer, http: Http) -> None:
+    await http.data(START_CALL, **call_args("c"))
+    socket = await GraphQLSocket.open(live_server.ws_url)
+    await socket.subscribe(LIVE_CALL, callId="c")
+    await socket.next_data()
+    await http.data('mutation { endLiveCall(callId: "c") { status } }')
+
+    last = (await socket.next_data())["liveCall"]
+    complete = await socket.next()
+    await socket.close()
+
+    assert last["status"] == "ENDED"
+    assert complete["type"] == "complete"
+
+
+async def test_the_board_streams_calls_started_status_changes_and_ends_across_calls(
+    live_server: LiveServer, http: Http
+) -> None:
+    socket = await GraphQLSocket.open(live_server.ws_url)
+    await socket.subscribe(BOARD)
+    await eventually(lambda: live_server.services.pubsub.subscriber_count == 1)
+    await http.data(START_CALL, **call_args("a"))
+    await http.data(START_CALL, **call_args("b"))
+    await http.data('mutation { updateCallStatus(callId: "a", status: CONNECTED) { status } }')
+    await http.data(ADD_LINE, callId="a", text="not on the board")
+    await http.data('mutation { endLiveCall(callId: "b") { status } }')
+
+    events = [(await socket.next_data())["liveCalls"] for _ in range(4)]
+    await socket.close()
+
+    assert [(e["type"], e["call"]["callId"], e["call"]["status"]) for e in events] == [
+        ("CALL_STARTED", "a", "CONNECTING"),
+        ("CALL_STARTED", "b", "CONNECTING"),
+        ("STATUS_CHANGED", "a", "CONNECTED"),
+        ("CALL_ENDED", "b", "ENDED"),
+    ]
