@@ -15,9 +15,13 @@ from app.main import create_app
 from tests.factories import Api
 from tests.live import Http, LiveServer
 
+pytest_plugins = ["tests.scaled"]
+
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, scaled_settings: Settings | None) -> Settings:
+    if scaled_settings is not None:  # TEST_DATABASE=postgres: a fresh PostgreSQL database and Redis
+        return scaled_settings
     settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'calls.db'}")
     upgrade(settings)
     return settings
@@ -42,8 +46,8 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def pubsub() -> AsyncIterator[PubSub]:
-    hub = PubSub("memory://", buffer=50)
+async def pubsub(settings: Settings) -> AsyncIterator[PubSub]:
+    hub = PubSub(settings.broadcast_url, buffer=50)
     await hub.connect()
     yield hub
     await hub.disconnect()

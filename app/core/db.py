@@ -7,14 +7,22 @@ the lock up front with ``BEGIN IMMEDIATE`` on a one-connection engine (writers
 in this process queue on the pool instead of spinning on the file lock), and
 readers use a separate engine that WAL lets run beside the writer.
 PostgreSQL needs none of this: services lock the call's row instead.
+
+A PostgreSQL connection can drop (a restart, a failover, a killed backend).
+Idle pooled connections are checked before use (``pool_pre_ping``). A write
+whose connection drops *before* it commits has written nothing (the server
+rolls it back), so ``write()`` reports it as ``ConnectionLost``, which callers
+may safely run again; a drop during COMMIT is ambiguous and is not converted.
 """
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,6 +48,24 @@ def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: boo
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class ConnectionLost(Exception):
+    """The database connection dropped before the write transaction committed: nothing was written."""
+
+
+_commits: ContextVar[int] = ContextVar("commits", default=0)
+
+
+def commits_so_far() -> int:
+    """Write transactions committed so far in this context (a retry must not repeat one)."""
+    return _commits.get()
+
+
+def _dropped(error: BaseException) -> bool:
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated
+    return isinstance(error, OSError)
+
+
 class Database:
     """The application's engines; ``write()`` and ``read()`` hand out sessions."""
 
@@ -63,9 +89,22 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session in one write transaction: committed on success, rolled back on error."""
-        async with self._write_sessions() as session, session.begin():
-            yield session
+        """A session in one write transaction: committed on success, rolled back on error.
+
+        Raises ``ConnectionLost`` when the connection drops before COMMIT is sent.
+        """
+        async with self._write_sessions() as session:
+            try:
+                await session.begin()
+                await session.connection()
+                yield session
+                await session.flush()
+            except Exception as error:
+                if _dropped(error):
+                    raise ConnectionLost(str(error)) from error
+                raise
+            await session.commit()
+            _commits.set(_commits.get() + 1)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

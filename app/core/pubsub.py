@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
-from broadcaster import Broadcast
+from app.core.broker import Broker
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +73,18 @@ class _Channel:
 
 
 class PubSub:
-    """The process's pub/sub hub over encode/broadcaster."""
+    """The process's pub/sub hub over encode/broadcaster (via ``Broker``, which survives outages)."""
 
     def __init__(self, url: str, *, buffer: int = 1_000) -> None:
         self.url = url
         self.buffer = buffer
-        self._broadcast = Broadcast(url)
+        self.broker = Broker(url)
         self._channels: dict[str, _Channel] = {}
         self._lock = asyncio.Lock()
         self.published = 0
 
     async def connect(self) -> None:
-        await self._broadcast.connect()
+        await self.broker.connect()
 
     async def disconnect(self) -> None:
         for channel in list(self._channels.values()):
@@ -93,10 +93,10 @@ class PubSub:
                 with suppress(asyncio.CancelledError):
                     await channel.pump
         self._channels.clear()
-        await self._broadcast.disconnect()
+        await self.broker.disconnect()
 
     async def publish(self, channel: str, message: str) -> None:
-        await self._broadcast.publish(channel, message)
+        await self.broker.publish(channel, message)
         self.published += 1
 
     @property
@@ -136,18 +136,23 @@ class PubSub:
                 return
             del self._channels[name]
             pump = channel.pump
-        if pump is not None:
-            pump.cancel()
-            with suppress(asyncio.CancelledError):
-                await pump
+            if pump is not None:
+                # Under the lock: a new first subscriber to this channel waits until
+                # the broker has let go of it.
+                pump.cancel()
+                with suppress(asyncio.CancelledError):
+                    await pump
 
     async def _pump(self, name: str, channel: _Channel, ready: asyncio.Future[None]) -> None:
-        async with self._broadcast.subscribe(name) as feed:
-            ready.set_result(None)
-            async for event in feed:  # type: ignore[union-attr]
-                if event is None:
-                    break
-                for subscription in list(channel.subscribers):
-                    subscription.offer(event.message)
-                # Let readers run between messages, so a burst is not judged as a stall.
-                await asyncio.sleep(0)
+        try:
+            async with self.broker.listen(name) as feed:
+                ready.set_result(None)
+                async for message in feed:
+                    for subscription in list(channel.subscribers):
+                        subscription.offer(message)
+                    # Let readers run between messages, so a burst is not judged as a stall.
+                    await asyncio.sleep(0)
+        except Exception as error:
+            if ready.done():
+                raise
+            ready.set_exception(error)

@@ -14,11 +14,12 @@ from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
 from app.graphql.mutations import Mutation
 from app.graphql.queries import Query
+from app.graphql.retry import retrying_mutations
 from app.graphql.subscriptions import Subscription
 
 schema = CodedSchema(
     query=Query,
-    mutation=Mutation,
+    mutation=retrying_mutations(Mutation),
     subscription=Subscription,
     types=list(EVENT_TYPES),
     extensions=[

@@ -1,0 +1,60 @@
+"""Real worker processes: ``python -m app serve`` on loopback ports, as a deployment runs them."""
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from app.core.config import Settings
+from app.core.migrations import ROOT
+from tests.infra import free_port, wait_for_port
+
+
+class Worker:
+    """One ``python -m app serve --no-migrate`` process, its output kept in a file."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.port = free_port()
+        self.log_path = log
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.database_url,
+            "BROADCAST_URL": settings.broadcast_url,
+            "LOG_LEVEL": "info",
+        }
+        command = [sys.executable, "-m", "app", "serve", "--no-migrate", "--host", "127.0.0.1"]
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [*command, "--port", str(self.port)],
+                env=env,
+                cwd=ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_ready(self, within: float = 30) -> None:
+        try:
+            wait_for_port(self.port, within)
+        except TimeoutError:
+            raise AssertionError(f"worker did not start:\n{self.output()}") from None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/graphql"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/graphql"
