@@ -255,8 +255,7 @@ class Broker:
     async def _close(self) -> None:
         broadcast, backend = self._broadcast, self._backend
         self._broadcast = self._backend = None
-        for listener in self._listeners.values():
-            await self._stop_relay(listener)
+        await self._stop_relays(list(self._listeners.values()))
         if broadcast is None:
             return
         try:
@@ -293,14 +292,22 @@ class Broker:
                 self._fail(broadcast, error)
 
     async def _stop_relay(self, listener: _Listener) -> None:
-        relay, listener.relay = listener.relay, None
-        if relay is None:
+        await self._stop_relays([listener])
+
+    async def _stop_relays(self, listeners: list[_Listener]) -> None:
+        relays = set()
+        for listener in listeners:
+            if listener.relay is not None:
+                listener.relay.cancel()
+                relays.add(listener.relay)
+                listener.relay = None
+        if not relays:
             return
-        relay.cancel()
-        # Unsubscribing from a dead connection fails fast; never wait long for it.
-        await asyncio.wait({relay}, timeout=self.publish_timeout)
-        if relay.done() and not relay.cancelled():
-            relay.exception()
+        # Unsubscribing on a dead connection fails fast, but never wait long for it.
+        await asyncio.wait(relays, timeout=self.publish_timeout)
+        for relay in relays:
+            if relay.done() and not relay.cancelled():
+                relay.exception()
 
 
 def _describe(error: BaseException | None) -> str:
