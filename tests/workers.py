@@ -1,14 +1,30 @@
 """Real worker processes: ``python -m app serve`` on loopback ports, as a deployment runs them."""
 
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from app.core.config import Settings
 from app.core.migrations import ROOT
 from tests.infra import free_port, wait_for_port
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes another process's ``Settings()`` equal ``settings``."""
+    env = {}
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if value is None:
+            continue
+        env[name.upper()] = value if isinstance(value, str) else json.dumps(value)
+    return env
 
 
 class Worker:
@@ -17,12 +33,7 @@ class Worker:
     def __init__(self, settings: Settings, log: Path) -> None:
         self.port = free_port()
         self.log_path = log
-        env = {
-            **os.environ,
-            "DATABASE_URL": settings.database_url,
-            "BROADCAST_URL": settings.broadcast_url,
-            "LOG_LEVEL": "info",
-        }
+        env = {**os.environ, **settings_env(settings), "LOG_LEVEL": "info"}
         command = [sys.executable, "-m", "app", "serve", "--no-migrate", "--host", "127.0.0.1"]
         with log.open("wb") as output:
             self.process = subprocess.Popen(
