@@ -1,13 +1,16 @@
-"""Command line: ``python -m app serve`` and ``python -m app migrate``."""
+"""Command line: ``python -m app serve``, ``migrate``, ``export-schema`` and ``simulate``."""
 
 import argparse
 import logging
+import math
 from pathlib import Path
 
 import uvicorn
 
 from app.core.config import Settings
 from app.core.migrations import ROOT, upgrade
+from app.ops.logs import configure_logging, log_config
+from app.simulator import cli as simulator
 
 SCHEMA_FILE = ROOT / "schema.graphql"
 
@@ -24,7 +27,12 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     export.add_argument("--output", type=Path, default=SCHEMA_FILE)
+    simulate = commands.add_parser("simulate", help="play scripted calls against a running server")
+    simulator.add_arguments(simulate, settings)
     args = parser.parse_args(argv)
+
+    if args.command == "simulate":
+        raise SystemExit(simulator.run(args, settings))
 
     if args.command == "export-schema":
         from app.graphql.schema import sdl
@@ -33,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {args.output}")
         return
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     if args.command == "migrate" or not args.no_migrate:
         upgrade(settings)
         logging.getLogger("app").info("database is at the latest migration")
@@ -44,6 +52,9 @@ def main(argv: list[str] | None = None) -> None:
             port=args.port,
             workers=args.workers,
             log_level=settings.log_level,
+            log_config=log_config(settings),
+            access_log=False,  # app.ops.request_context logs each request, with its request id
+            timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
         )
 
 

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from app.core.config import Settings
@@ -11,6 +12,11 @@ from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.graphql.context import Services
 from app.graphql.view import graphql_view
+from app.monitor.routes import monitor_routes
+from app.ops.health import ops_routes
+from app.ops.metrics import Metrics
+from app.ops.request_context import RequestContextMiddleware
+from app.ops.shutdown import Drain
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -22,15 +28,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db = Database(settings)
         pubsub = PubSub(settings.broadcast_url, buffer=settings.subscriber_buffer)
         await pubsub.connect()
-        app.state.services = Services(settings=settings, db=db, pubsub=pubsub)
+        app.state.services = Services(settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub))
+        app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         try:
-            yield
+            with drain.on_signals():
+                yield
         finally:
             await pubsub.disconnect()
             await db.dispose()
 
     return Starlette(
-        routes=[Route("/graphql", view), WebSocketRoute("/graphql", view)],
+        routes=[Route("/graphql", view), WebSocketRoute("/graphql", view), *ops_routes(), *monitor_routes()],
+        middleware=[Middleware(RequestContextMiddleware)],
         lifespan=lifespan,
     )
 

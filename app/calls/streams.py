@@ -7,6 +7,7 @@ the log.
 """
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from app.calls import reads
 from app.calls.enums import CallStatus, EventType
@@ -14,13 +15,29 @@ from app.calls.errors import InvalidInput, ServiceError, call_not_found
 from app.calls.events import BOARD_CHANNEL, Event, call_channel, replay
 from app.calls.models import LiveCall
 from app.core.db import Database
-from app.core.pubsub import PubSub, SubscriberOverflow
+from app.core.pubsub import FeedClosed, PubSub, SubscriberOverflow, Subscription
 
 
 class SlowConsumer(ServiceError):
     """The subscriber could not keep up; it may resume from ``lastSequence``."""
 
     code = "SLOW_CONSUMER"
+
+
+class ShuttingDown(ServiceError):
+    """The server is shutting down; the client subscribes again (to another instance)."""
+
+    code = "SHUTTING_DOWN"
+
+
+@asynccontextmanager
+async def _subscribed(pubsub: PubSub, channel: str, *, coalesce: bool = False) -> AsyncIterator[Subscription]:
+    """``pubsub.subscribe``, with the end of the feed at shutdown as a client-facing error."""
+    try:
+        async with pubsub.subscribe(channel, coalesce=coalesce) as feed:
+            yield feed
+    except FeedClosed as error:
+        raise ShuttingDown("the server is shutting down; subscribe again") from error
 
 
 async def _load_call(db: Database, call_id: str) -> LiveCall:
@@ -51,7 +68,7 @@ async def follow_call(
     """
     if after_sequence is not None and after_sequence < 0:
         raise InvalidInput("afterSequence", "must not be negative")
-    async with pubsub.subscribe(call_channel(call_id)) as feed:
+    async with _subscribed(pubsub, call_channel(call_id)) as feed:
         call = await _load_call(db, call_id)
         if after_sequence is not None and after_sequence > call.last_sequence:
             raise InvalidInput(
@@ -78,6 +95,11 @@ async def follow_call(
                     f"resubscribe with afterSequence: {last}",
                     lastSequence=last,
                 ) from error
+            except FeedClosed as error:
+                raise ShuttingDown(
+                    f"the server is shutting down; subscribe again with afterSequence: {last}",
+                    lastSequence=last,
+                ) from error
             if message is None:
                 pending = await _from_log(db, call, after=last)
                 continue
@@ -90,7 +112,7 @@ async def follow_call(
 
 async def watch_call(db: Database, pubsub: PubSub, call_id: str) -> AsyncIterator[LiveCall]:
     """The call's row now and after each change; a burst of changes yields once."""
-    async with pubsub.subscribe(call_channel(call_id), coalesce=True) as feed:
+    async with _subscribed(pubsub, call_channel(call_id), coalesce=True) as feed:
         call = await _load_call(db, call_id)
         yield call
         while call.status != CallStatus.ENDED.value:
@@ -102,7 +124,7 @@ async def watch_call(db: Database, pubsub: PubSub, call_id: str) -> AsyncIterato
 
 async def follow_board(pubsub: PubSub) -> AsyncIterator[Event]:
     """Calls started, changing status and ending, across all calls, from now on."""
-    async with pubsub.subscribe(BOARD_CHANNEL) as feed:
+    async with _subscribed(pubsub, BOARD_CHANNEL) as feed:
         while True:
             try:
                 message = await feed.get()

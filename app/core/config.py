@@ -1,6 +1,7 @@
 """One settings object, read from the environment, with defaults that run on a laptop."""
 
 from functools import cached_property
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "info"
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object per line; text: for people; auto: text on a terminal, else json.",
+    )
+    shutdown_timeout: float = Field(
+        default=10,
+        gt=0,
+        description="Seconds a shutdown waits for streams and requests to finish before cancelling them.",
+    )
+    readiness_timeout: float = Field(
+        default=2, gt=0, description="Seconds /readyz waits for each dependency to answer."
+    )
 
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     subscriber_buffer: int = Field(

@@ -25,6 +25,10 @@ class SubscriberOverflow(Exception):
     """The subscriber fell too far behind the feed and was dropped."""
 
 
+class FeedClosed(Exception):
+    """The process is shutting down: the subscriber should resume elsewhere (app.ops.shutdown)."""
+
+
 class Subscription:
     """A bounded buffer of one channel's messages for one reader."""
 
@@ -32,6 +36,7 @@ class Subscription:
         self.channel = channel
         self.coalesce = coalesce
         self.overflowed = False
+        self.closed = False
         self.detach: Callable[[Subscription], None] | None = None
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(buffer)
 
@@ -56,7 +61,17 @@ class Subscription:
         """The next message, or ``None`` when the feed may have skipped some."""
         if self.overflowed:
             raise SubscriberOverflow
-        return await self._queue.get()
+        if not self.closed:
+            message = await self._queue.get()
+            if not self.closed:
+                return message
+        raise FeedClosed
+
+    def close(self) -> None:
+        """Shutting down: the reader's next ``get`` (or the one it waits in) raises ``FeedClosed``."""
+        self.closed = True
+        self.drain()
+        self._queue.put_nowait(RESYNC)  # wakes a reader waiting in get()
 
     def drain(self) -> list[str | None]:
         """Everything already buffered, without waiting."""
@@ -82,6 +97,7 @@ class PubSub:
         self._channels: dict[str, _Channel] = {}
         self._lock = asyncio.Lock()
         self.published = 0
+        self.closing = False
 
     async def connect(self) -> None:
         await self.broker.connect()
@@ -99,6 +115,13 @@ class PubSub:
         await self.broker.publish(channel, message)
         self.published += 1
 
+    def close_subscriptions(self) -> None:
+        """Start shutting down: every subscriber's feed ends (``FeedClosed``), and so do new ones."""
+        self.closing = True
+        for channel in self._channels.values():
+            for subscription in channel.subscribers:
+                subscription.close()
+
     @property
     def subscriber_count(self) -> int:
         return sum(len(channel.subscribers) for channel in self._channels.values())
@@ -114,6 +137,8 @@ class PubSub:
         With ``coalesce`` a full buffer collapses into one ``None`` (for readers
         that reload state on any message) instead of cutting the reader off.
         """
+        if self.closing:
+            raise FeedClosed
         subscription = Subscription(name, self.buffer, coalesce=coalesce)
         async with self._lock:
             channel = self._channels.get(name)
@@ -124,6 +149,8 @@ class PubSub:
                 await ready
             channel.subscribers.add(subscription)
             subscription.detach = channel.subscribers.discard
+            if self.closing:
+                subscription.close()
         try:
             yield subscription
         finally:

@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.graphql.loaders import Loaders
+from app.ops.metrics import Metrics
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Services:
     settings: Settings
     db: Database
     pubsub: PubSub
+    metrics: Metrics
 
 
 @dataclass

@@ -16,6 +16,7 @@ from app.graphql.mutations import Mutation
 from app.graphql.queries import Query
 from app.graphql.retry import retrying_mutations
 from app.graphql.subscriptions import Subscription
+from app.ops.graphql_metrics import MetricsExtension
 
 schema = CodedSchema(
     query=Query,
@@ -23,6 +24,7 @@ schema = CodedSchema(
     subscription=Subscription,
     types=list(EVENT_TYPES),
     extensions=[
+        MetricsExtension,
         partial(ParserCache, maxsize=1_000),
         partial(ValidationCache, maxsize=1_000),
         partial(QueryDepthLimiter, max_depth=10),

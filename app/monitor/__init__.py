@@ -1,0 +1,1 @@
+"""The supervisors' monitor page: static HTML, CSS and JavaScript modules, no build step."""

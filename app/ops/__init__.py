@@ -1,0 +1,1 @@
+"""Running the service in production: health, readiness, metrics, logs, shutdown."""

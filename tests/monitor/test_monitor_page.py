@@ -1,0 +1,113 @@
+"""The monitor page in a real headless Chromium while the simulator plays a call."""
+
+import asyncio
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from app.simulator.cli import simulate
+from app.simulator.script import SCRIPTS_DIR, load
+from tests.browser import Browser, Page
+from tests.live import LiveServer
+
+SCRIPT = load(SCRIPTS_DIR / "demo-booking.json")
+CALL = "browser-1"
+# About six seconds for the script's two minutes of call time.
+SPEED = 20
+
+# What the page shows, read from its DOM.
+PAGE_STATE = """(() => ({
+  lines: [...document.querySelectorAll('#transcript .line')].map((line) => ({
+    order: Number(line.dataset.order),
+    final: line.dataset.final === 'true',
+    speaker: line.dataset.speaker,
+    text: line.querySelector('.line-text').textContent,
+  })),
+  phases: Object.fromEntries(
+    [...document.querySelectorAll('#phases [data-phase]')].map((p) => [p.dataset.phase, p.dataset.status])),
+  status: document.querySelector('[data-testid=call-status]').dataset.status,
+  boardStatus: document.querySelector('[data-call-id="CALL"]').dataset.status,
+  actions: [...document.querySelectorAll('#action-log li')].map((li) => li.textContent),
+  lastSequence: Number(document.querySelector('[data-testid=last-sequence]').textContent),
+}))()""".replace("CALL", CALL)
+
+
+async def _open_monitor(page: Page, server: LiveServer) -> None:
+    await page.goto(f"http://127.0.0.1:{server.port}/monitor/")
+    await page.wait_for("document.getElementById('connection').dataset.state === 'connected'")
+
+
+async def _events_seen(page: Page) -> int:
+    value: Any = await page.evaluate(
+        "Number(document.querySelector('[data-testid=last-sequence]').textContent)"
+    )
+    return int(value)
+
+
+async def test_the_monitor_follows_a_simulated_call_live_until_it_ends(
+    live_server: LiveServer, browser: Browser, artifacts: Path
+) -> None:
+    page = await browser.new_page()
+    await _open_monitor(page, live_server)
+    playing = asyncio.create_task(
+        simulate(url=live_server.http_url, scripts=[SCRIPT], speed=SPEED, prefix="browser", out=io.StringIO())
+    )
+
+    # The board's subscription lists the call as it starts; a click opens it.
+    await page.click(f'[data-call-id="{CALL}"]')
+    await page.wait_for("document.getElementById('call').dataset.state === 'live'")
+    opened_at = await _events_seen(page)
+    # Lines and phase changes arrive through callEvents while the call goes on.
+    await page.wait_for("document.querySelectorAll('#transcript .line.final').length >= 4")
+    await page.wait_for("document.querySelector('[data-phase=Discovery]').dataset.status !== 'PENDING'")
+    await page.click('button[data-action="BOOKMARK_MOMENT"]')
+    await page.wait_for("document.querySelector('#action-log li') !== null")
+    await page.screenshot(artifacts / "monitor-call-live.png")
+    [played] = await playing
+    await page.wait_for("document.querySelector('[data-testid=call-status]').dataset.status === 'ENDED'")
+    seen = await page.evaluate(PAGE_STATE)
+    await page.screenshot(artifacts / "monitor-call-ended.png")
+
+    assert played.status == "ENDED"
+    assert seen["lastSequence"] > opened_at  # events arrived live, after the call was opened
+    spoken = [step for step in SCRIPT.steps if step.speaker]
+    assert [(line["speaker"], line["text"]) for line in seen["lines"]] == [
+        (step.speaker, step.value) for step in spoken
+    ]
+    assert all(line["final"] for line in seen["lines"])  # each interim line was replaced, in place
+    assert [line["order"] for line in seen["lines"]] == list(range(len(spoken)))
+    assert seen["phases"] == dict.fromkeys(
+        ["Opening", "Discovery", "Value Proposition", "Objection Handling", "Closing"], "COMPLETED"
+    )
+    assert (seen["status"], seen["boardStatus"]) == ("ENDED", "ENDED")
+    assert any("Supervisor: Bookmark moment" in action for action in seen["actions"])  # the page's own
+    assert any("(simulated): Bookmark moment" in action for action in seen["actions"])  # the script's
+    assert page.errors == []
+
+
+async def test_the_monitor_opens_a_call_from_its_address_with_everything_so_far(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    [played] = await simulate(
+        url=live_server.http_url,
+        scripts=[load(SCRIPTS_DIR / "quick-callback.json")],
+        speed=0,
+        prefix="done",
+        out=io.StringIO(),
+    )
+    page = await browser.new_page()
+
+    await page.goto(f"http://127.0.0.1:{live_server.port}/monitor/?call=done-1")
+    await page.wait_for("document.getElementById('call').dataset.state === 'live'")
+    texts = await page.evaluate(
+        "[...document.querySelectorAll('#transcript .line-text')].map(e => e.textContent)"
+    )
+
+    assert played.status == "ENDED"
+    assert texts == [step.value for step in played.script.steps if step.speaker]
+    assert (
+        await page.evaluate("document.querySelector('[data-testid=call-status]').dataset.status") == "ENDED"
+    )
+    assert await page.evaluate("[...document.querySelectorAll('#actions button')].every(b => b.disabled)")
+    assert json.dumps(page.errors) == "[]"
