@@ -9,7 +9,7 @@ from typing import Any
 from app.simulator.cli import simulate
 from app.simulator.script import SCRIPTS_DIR, load
 from tests.browser import Browser, Page
-from tests.live import LiveServer
+from tests.live import Http, LiveServer
 
 SCRIPT = load(SCRIPTS_DIR / "demo-booking.json")
 CALL = "browser-1"
@@ -111,3 +111,46 @@ async def test_the_monitor_opens_a_call_from_its_address_with_everything_so_far(
     )
     assert await page.evaluate("[...document.querySelectorAll('#actions button')].every(b => b.disabled)")
     assert json.dumps(page.errors) == "[]"
+
+
+def _drop_websockets(server: LiveServer) -> int:
+    """Cut every WebSocket at the server without a closing handshake, as a network failure does."""
+
+    async def drop() -> int:
+        sockets = [c for c in server.server.server_state.connections if "WebSocket" in type(c).__name__]
+        for connection in sockets:
+            connection.transport.abort()
+        return len(sockets)
+
+    return server.run(drop())
+
+
+async def test_after_a_dropped_connection_the_page_resumes_without_losing_or_repeating_anything(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    script = load(SCRIPTS_DIR / "price-objection.json")
+    page = await browser.new_page()
+    await _open_monitor(page, live_server)
+    playing = asyncio.create_task(
+        simulate(url=live_server.http_url, scripts=[script], speed=SPEED, prefix="dropped", out=io.StringIO())
+    )
+    await page.click('[data-call-id="dropped-1"]')
+    await page.wait_for("document.querySelectorAll('#transcript .line.final').length >= 2")
+
+    dropped = _drop_websockets(live_server)
+    await page.wait_for("Number(document.getElementById('connection').dataset.connections) >= 2")
+    [played] = await playing
+    await page.wait_for("document.querySelector('[data-testid=call-status]').dataset.status === 'ENDED'")
+    texts = await page.evaluate(
+        "[...document.querySelectorAll('#transcript .line-text')].map(e => e.textContent)"
+    )
+    shown = await _events_seen(page)
+    http = Http(live_server.http_url)
+    server_side = await http.data('{ liveCall(callId: "dropped-1") { lastSequence } }')
+    await http.close()
+
+    assert dropped >= 1
+    assert played.status == "ENDED"
+    assert texts == [step.value for step in script.steps if step.speaker]
+    assert shown == server_side["liveCall"]["lastSequence"]
+    assert page.errors == []

@@ -56,6 +56,7 @@ const socket = api.socket((state, detail) => {
   pill.textContent = STATUS_TEXT[state] ?? state;
   pill.title = detail ?? "";
   if (state === "connected") {
+    pill.dataset.connections = Number(pill.dataset.connections ?? 0) + 1;
     // The board feed cannot resume: whatever changed while away is read again.
     if (connectedBefore) board.reload();
     connectedBefore = true;
