@@ -121,6 +121,20 @@ async def _stream(
         events.append(message["payload"]["data"][field])
 
 
+async def _until_live(board: GraphQLSocket, http: Http) -> None:
+    """Start probe calls until one reaches ``board``: it has no log to replay, so it must be live."""
+    for attempt in range(100):
+        await http.data(START_CALL, **call_args(f"probe-{attempt}"))
+        try:
+            seen = (await board.next_data(within=0.5))["liveCalls"]["call"]["callId"]
+        except TimeoutError:
+            continue
+        while seen != f"probe-{attempt}":  # skip the earlier probes still on their way
+            seen = (await board.next_data())["liveCalls"]["call"]["callId"]
+        return
+    raise AssertionError("the board subscription never went live")
+
+
 async def test_every_event_kind_of_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
     start_workers: StartWorkers,
 ) -> None:
@@ -128,7 +142,7 @@ async def test_every_event_kind_of_a_mutation_on_one_worker_reaches_a_subscriber
     http = Http(writer.http_url)
     board = await GraphQLSocket.open(reader.ws_url)
     await board.subscribe(BOARD, op_id="board")
-    await asyncio.sleep(0.2)  # the board has no log to replay from: let it go live first
+    await _until_live(board, http)
 
     await http.data(START_CALL, **call_args("c"))
     started = (await board.next_data())["liveCalls"]
