@@ -1,6 +1,7 @@
-"""Command line: ``python -m app serve``, ``migrate``, ``export-schema`` and ``simulate``."""
+"""Command line: ``python -m app serve``, ``migrate``, ``export-schema``, ``retention`` and ``simulate``."""
 
 import argparse
+import asyncio
 import logging
 import math
 from pathlib import Path
@@ -15,8 +16,8 @@ from app.simulator import cli as simulator
 SCHEMA_FILE = ROOT / "schema.graphql"
 
 
-def main(argv: list[str] | None = None) -> None:
-    settings = Settings()
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
+    settings = settings or Settings()
     parser = argparse.ArgumentParser(prog="python -m app", description="Live Call Monitor API")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="apply pending migrations, then serve the API")
@@ -29,7 +30,17 @@ def main(argv: list[str] | None = None) -> None:
     export.add_argument("--output", type=Path, default=SCHEMA_FILE)
     simulate = commands.add_parser("simulate", help="play scripted calls against a running server")
     simulator.add_arguments(simulate, settings)
+    retention = commands.add_parser(
+        "retention", help="remove the live records of calls ended longer ago than their retention period"
+    )
+    retention.add_argument("--dry-run", action="store_true", help="only count what would be removed")
     args = parser.parse_args(argv)
+
+    if args.command == "retention":
+        from app.calls.retention import run_once
+
+        print(asyncio.run(run_once(settings, dry_run=args.dry_run)).summary())
+        return
 
     if args.command == "simulate":
         raise SystemExit(simulator.run(args, settings))

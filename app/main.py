@@ -12,11 +12,13 @@ from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.graphql.context import Services
 from app.graphql.view import graphql_view
+from app.http import reports
 from app.monitor.routes import monitor_routes
 from app.ops.health import ops_routes
 from app.ops.metrics import Metrics
 from app.ops.request_context import RequestContextMiddleware
 from app.ops.shutdown import Drain
+from app.workers import background_tasks
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -31,14 +33,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.services = Services(settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub))
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         try:
-            with drain.on_signals():
-                yield
+            async with background_tasks(settings, db, pubsub):
+                with drain.on_signals():
+                    yield
         finally:
             await pubsub.disconnect()
             await db.dispose()
 
     return Starlette(
-        routes=[Route("/graphql", view), WebSocketRoute("/graphql", view), *ops_routes(), *monitor_routes()],
+        routes=[
+            Route("/graphql", view),
+            WebSocketRoute("/graphql", view),
+            *reports.routes,
+            *ops_routes(),
+            *monitor_routes(),
+        ],
         middleware=[Middleware(RequestContextMiddleware)],
         lifespan=lifespan,
     )

@@ -36,7 +36,12 @@ class PhaseStatus(StrEnum):
 
 
 class ObjectiveStatus(StrEnum):
+    """PENDING → IN_PROGRESS → COMPLETED or MISSED; PENDING → MISSED for one never attempted."""
+
     PENDING = "pending"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+    MISSED = "missed"
 
 
 class Quality(StrEnum):
@@ -104,4 +109,5 @@ class EventType(StrEnum):
     RECOMMENDATION_ADDED = "RECOMMENDATION_ADDED"
     RECORDING_TOGGLED = "RECORDING_TOGGLED"
     SYSTEM_STATUS_UPDATED = "SYSTEM_STATUS_UPDATED"
+    OBJECTIVE_UPDATED = "OBJECTIVE_UPDATED"
     CALL_ENDED = "CALL_ENDED"

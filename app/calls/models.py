@@ -59,6 +59,8 @@ class CallObjective(SQLModel, table=True):
     objective: str
     status: str
     order: int
+    started_at: datetime | None = _when(nullable=True)
+    ended_at: datetime | None = _when(nullable=True)
 
 
 class LivePerformanceMetrics(SQLModel, table=True):

@@ -12,6 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from app.analytics.capture import capture
+from app.analytics.document import analytics_document
+from app.analytics.reads import get_analytics
 from app.calls import defaults
 from app.calls.enums import (
     CallStatus,
@@ -40,7 +43,10 @@ from app.calls.models import (
 )
 from app.calls.sentiment import roll
 from app.calls.validation import in_range, not_blank, not_negative
+from app.campaigns.service import plan_for
 from app.core.sqltypes import utcnow
+from app.webhooks.enums import WebhookEventType
+from app.webhooks.outbox import enqueue
 
 MAX_TEXT_LENGTH = 10_000
 
@@ -73,7 +79,11 @@ async def start_live_call(
     campaign_id: str | None = None,
     sip_endpoint: str | None = None,
 ) -> LiveCall:
-    """Open a call with the spec's objectives, metrics, sentiment, phases and system config."""
+    """Open a call with the spec's objectives, metrics, sentiment, phases and system config.
+
+    A ``campaign_id`` naming a campaign record seeds its objectives and cost per
+    minute instead of the spec's; any other value is kept as a free label.
+    """
     for field, value in (
         ("callId", call_id),
         ("agentName", agent_name),
@@ -87,8 +97,10 @@ async def start_live_call(
     not_blank("sipEndpoint", sip_endpoint, max_length=500)
 
     existing = await tx.session.exec(select(LiveCall.id).where(LiveCall.call_id == call_id))
-    if existing.first() is not None:
+    if existing.first() is not None or await get_analytics(tx.session, call_id) is not None:
+        # An ended call's callId stays taken after retention removed its live records.
         raise InvalidInput("callId", f"a call with callId {call_id!r} already exists")
+    plan = await plan_for(tx.session, campaign_id)
 
     now = utcnow()
     call = LiveCall(
@@ -119,7 +131,7 @@ async def start_live_call(
     assert call.id is not None
     tx.session.add_all(
         CallObjective(live_call_id=call.id, objective=text, status="pending", order=index)
-        for index, text in enumerate(defaults.OBJECTIVES)
+        for index, text in enumerate(plan.objectives)
     )
     tx.session.add(LivePerformanceMetrics(live_call_id=call.id, updated_at=now, **defaults.METRICS))
     tx.session.add(SentimentAnalysis(live_call_id=call.id, updated_at=now, **defaults.SENTIMENT))
@@ -133,7 +145,13 @@ async def start_live_call(
         )
         for index, name in enumerate(defaults.PHASES)
     )
-    tx.session.add(CallSystemConfig(live_call_id=call.id, updated_at=now, **defaults.SYSTEM_CONFIG))
+    tx.session.add(
+        CallSystemConfig(
+            live_call_id=call.id,
+            updated_at=now,
+            **{**defaults.SYSTEM_CONFIG, "cost_per_minute": plan.cost_per_minute},
+        )
+    )
     tx.record(call, EventType.CALL_STARTED, {"call": snapshot(call)})
     return call
 
@@ -481,6 +499,8 @@ async def end_live_call(tx: Transaction, *, call_id: str) -> LiveCall:
 
 
 async def _end(tx: Transaction, call: LiveCall) -> None:
+    """The spec's endLiveCall, then its production notes: the call's analytics row and,
+    on the first end, the post-call webhook event in the outbox, all in this transaction."""
     now = utcnow()
     recommendations = (
         await tx.session.exec(
@@ -514,3 +534,11 @@ async def _end(tx: Transaction, call: LiveCall) -> None:
             "deactivatedRecommendations": len(recommendations),
         },
     )
+    analytics, first_end = await capture(tx.session, call)
+    if first_end:
+        await enqueue(
+            tx.session,
+            type=WebhookEventType.CALL_ENDED,
+            call_id=call.call_id,
+            data={"callId": call.call_id, "analytics": analytics_document(analytics)},
+        )

@@ -3,7 +3,7 @@
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -53,6 +53,38 @@ class Settings(BaseSettings):
         description="Seconds between server pings on idle WebSockets (both protocols); 0 turns them off.",
     )
     graphql_allowed_origins: tuple[str, ...] = ()
+
+    retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="Days an ended call's live records are kept when its campaign sets no retention period.",
+    )
+    retention_interval: float = Field(
+        default=0,
+        ge=0,
+        description="Seconds between background retention runs; 0 runs none (`python -m app retention`).",
+    )
+    webhook_urls: tuple[str, ...] = Field(
+        default=(), description="URLs that receive a signed JSON POST when a call ends (JSON list)."
+    )
+    webhook_secret: SecretStr = Field(
+        default=SecretStr(""), description="HMAC-SHA256 key of the X-Webhook-Signature header."
+    )
+    webhook_timeout: float = Field(default=10, gt=0, description="Seconds one delivery attempt may take.")
+    webhook_max_attempts: int = Field(default=10, ge=1)
+    webhook_backoff: float = Field(
+        default=2, gt=0, description="Seconds before the first retry; doubles with each attempt."
+    )
+    webhook_backoff_max: float = Field(default=3_600, gt=0)
+    webhook_poll_interval: float = Field(
+        default=5, gt=0, description="Seconds the delivery worker sleeps when nothing wakes it."
+    )
+
+    @model_validator(mode="after")
+    def _webhooks_are_signed(self) -> "Settings":
+        if self.webhook_urls and not self.webhook_secret.get_secret_value():
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URLS is")
+        return self
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -14,9 +14,10 @@ import strawberry
 from app.calls import models
 from app.calls.enums import EventType
 from app.calls.events import Event
-from app.graphql.enums import CallEventType, CallStatus
+from app.graphql.enums import CallEventType, CallStatus, ObjectiveStatus
 from app.graphql.loaders import Loaders
 from app.graphql.types import (
+    CallObjective,
     CallPhase,
     CallSystemConfig,
     CoachingRecommendation,
@@ -99,6 +100,12 @@ class SystemStatusUpdatedEvent(CallEvent):
     system_config: CallSystemConfig
 
 
+@strawberry.type(description="An objective moved (updateCallObjective).")
+class ObjectiveUpdatedEvent(CallEvent):
+    objective: CallObjective
+    previous_status: ObjectiveStatus
+
+
 @strawberry.type(description="The call ended; its stream completes after this event.")
 class CallEndedEvent(CallEvent):
     call: LiveCall
@@ -119,6 +126,7 @@ _CLASSES: dict[EventType, type] = {
     EventType.RECOMMENDATION_ADDED: RecommendationAddedEvent,
     EventType.RECORDING_TOGGLED: RecordingToggledEvent,
     EventType.SYSTEM_STATUS_UPDATED: SystemStatusUpdatedEvent,
+    EventType.OBJECTIVE_UPDATED: ObjectiveUpdatedEvent,
     EventType.CALL_ENDED: CallEndedEvent,
 }
 EVENT_TYPES: tuple[type, ...] = tuple(_CLASSES.values())
@@ -166,6 +174,10 @@ _BUILDERS: dict[EventType, Callable[[dict[str, Any], Loaders], dict[str, Any]]] 
     },
     EventType.RECORDING_TOGGLED: lambda p, lo: {"call": _call(p, lo)},
     EventType.SYSTEM_STATUS_UPDATED: lambda p, lo: {"system_config": _config(p)},
+    EventType.OBJECTIVE_UPDATED: lambda p, lo: {
+        "objective": CallObjective.from_row(models.CallObjective.model_validate(p["objective"])),
+        "previous_status": ObjectiveStatus(p["previousStatus"]),
+    },
     EventType.CALL_ENDED: lambda p, lo: {
         "call": _call(p, lo),
         "phases": _phases(p),

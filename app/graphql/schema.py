@@ -9,14 +9,21 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.tools import merge_types
 
+from app.graphql import mutations, queries
+from app.graphql.analytics import AnalyticsQuery
+from app.graphql.campaigns import CampaignMutation, CampaignQuery
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
-from app.graphql.mutations import Mutation
-from app.graphql.queries import Query
+from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
 from app.graphql.subscriptions import Subscription
+from app.graphql.webhooks import WebhookQuery
 from app.ops.graphql_metrics import MetricsExtension
+
+Query = merge_types("Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery))
+Mutation = merge_types("Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation))
 
 schema = CodedSchema(
     query=Query,

@@ -25,15 +25,25 @@ from app.graphql.enums import (
 from app.graphql.loaders import Loaders, loaded
 
 
-@strawberry.type(description="One of the call's goals, seeded when the call starts.")
+@strawberry.type(
+    description="One of the call's goals, seeded when the call starts (from its campaign if it has one)."
+)
 class CallObjective:
     objective: str
     status: ObjectiveStatus
     order: int
+    started_at: datetime | None = strawberry.field(description="When it went IN_PROGRESS.")
+    ended_at: datetime | None = strawberry.field(description="When it was COMPLETED or MISSED.")
 
     @classmethod
     def from_row(cls, row: models.CallObjective) -> "CallObjective":
-        return cls(objective=row.objective, status=ObjectiveStatus(row.status), order=row.order)
+        return cls(
+            objective=row.objective,
+            status=ObjectiveStatus(row.status),
+            order=row.order,
+            started_at=row.started_at,
+            ended_at=row.ended_at,
+        )
 
 
 @strawberry.type(description="A stage of the call script; exactly one is ACTIVE while the call runs.")

@@ -5,7 +5,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import app.calls.models  # noqa: F401  (registers the tables)
+import app.tables  # noqa: F401  (registers every table)
 from app.core.config import Settings
 from app.core.migrations import upgrade
 

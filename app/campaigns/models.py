@@ -1,0 +1,19 @@
+"""The campaigns table: what a call of a campaign is seeded with, and how long its live data is kept."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from app.core.sqltypes import UTCDateTime
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaigns"
+
+    id: str = Field(primary_key=True, max_length=200)
+    name: str
+    objectives: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    cost_per_minute: float
+    retention_days: float | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

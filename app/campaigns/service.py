@@ -1,0 +1,91 @@
+"""Campaigns: create and read them, and the plan a new call of a campaign starts from.
+
+The spec's ``campaignId`` is ``v.id("campaigns")``, yet callers (the bench, pipelines
+written before campaigns were records) pass free labels. So a ``campaignId`` that names
+a campaign seeds that campaign's objectives and cost; any other value is kept as a
+label and the call gets the spec's defaults, as before campaigns existed.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.calls import defaults
+from app.calls.errors import InvalidInput
+from app.calls.validation import not_blank, not_negative
+from app.campaigns.models import Campaign
+from app.core.sqltypes import utcnow
+
+MAX_OBJECTIVES = 50
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """What startLiveCall seeds: the objectives and the price of a minute."""
+
+    objectives: Sequence[str]
+    cost_per_minute: float
+
+
+DEFAULT_PLAN = CallPlan(
+    objectives=defaults.OBJECTIVES, cost_per_minute=defaults.SYSTEM_CONFIG["cost_per_minute"]
+)
+
+
+async def create_campaign(
+    session: AsyncSession,
+    *,
+    name: str,
+    objectives: Sequence[str],
+    cost_per_minute: float,
+    retention_days: float | None = None,
+    campaign_id: str | None = None,
+) -> Campaign:
+    """Store a campaign; the id is the caller's when given (it must be new), else a fresh UUID."""
+    not_blank("name", name, max_length=200)
+    not_blank("campaignId", campaign_id, max_length=200)
+    if len(objectives) > MAX_OBJECTIVES:
+        raise InvalidInput("objectives", f"at most {MAX_OBJECTIVES} objectives, got {len(objectives)}")
+    for text in objectives:
+        not_blank("objectives", text, max_length=500)
+    not_negative("costPerMinute", cost_per_minute)
+    if retention_days is not None and retention_days <= 0:
+        raise InvalidInput("retentionDays", f"must be more than 0, got {retention_days:g}")
+    if campaign_id is not None and await session.get(Campaign, campaign_id) is not None:
+        raise InvalidInput("campaignId", f"a campaign with id {campaign_id!r} already exists")
+    campaign = Campaign(
+        id=campaign_id or str(uuid.uuid4()),
+        name=name,
+        objectives=list(objectives),
+        cost_per_minute=cost_per_minute,
+        retention_days=retention_days,
+        created_at=utcnow(),
+    )
+    session.add(campaign)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise InvalidInput("campaignId", f"a campaign with id {campaign_id!r} already exists") from error
+    return campaign
+
+
+async def get_campaign(session: AsyncSession, campaign_id: str) -> Campaign | None:
+    return await session.get(Campaign, campaign_id)
+
+
+async def list_campaigns(session: AsyncSession) -> list[Campaign]:
+    """Newest first."""
+    query = select(Campaign).order_by(col(Campaign.created_at).desc(), col(Campaign.id))
+    return list((await session.exec(query)).all())
+
+
+async def plan_for(session: AsyncSession, campaign_id: str | None) -> CallPlan:
+    """The campaign's objectives and cost when ``campaign_id`` names one, else the spec's defaults."""
+    campaign = await get_campaign(session, campaign_id) if campaign_id is not None else None
+    if campaign is None:
+        return DEFAULT_PLAN
+    return CallPlan(objectives=campaign.objectives, cost_per_minute=campaign.cost_per_minute)

@@ -1,0 +1,81 @@
+"""Campaigns: create, list and read them."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from app.campaigns import models, service
+from app.graphql.context import Context
+
+
+@strawberry.type(
+    description=(
+        "A campaign. startLiveCall with its id seeds these objectives and this cost per minute; "
+        "retentionDays bounds how long its calls' live records are kept."
+    )
+)
+class Campaign:
+    id: str
+    name: str
+    objectives: list[str]
+    cost_per_minute: float = strawberry.field(description="US dollars per minute.")
+    retention_days: float | None = strawberry.field(
+        description="Days after a call ends before its live records are removed; null: the server's default."
+    )
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Campaign) -> "Campaign":
+        return cls(
+            id=row.id,
+            name=row.name,
+            objectives=list(row.objectives),
+            cost_per_minute=row.cost_per_minute,
+            retention_days=row.retention_days,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type
+class CampaignQuery:
+    @strawberry.field(description="Every campaign, newest first.")
+    async def campaigns(self, info: Info[Context, None]) -> list[Campaign]:
+        async with info.context.services.db.read() as session:
+            rows = await service.list_campaigns(session)
+        return [Campaign.from_row(row) for row in rows]
+
+    @strawberry.field(description="One campaign; null when there is no such campaign.")
+    async def campaign(self, info: Info[Context, None], campaign_id: str) -> Campaign | None:
+        async with info.context.services.db.read() as session:
+            row = await service.get_campaign(session, campaign_id)
+        return Campaign.from_row(row) if row else None
+
+
+@strawberry.type
+class CampaignMutation:
+    @strawberry.mutation(description="Create a campaign; its id is `campaignId` when given, else a new UUID.")
+    async def create_campaign(
+        self,
+        info: Info[Context, None],
+        name: str,
+        objectives: Annotated[
+            list[str], strawberry.argument(description="Seeded, in this order, on each call (at most 50).")
+        ],
+        cost_per_minute: Annotated[float, strawberry.argument(description="US dollars per minute, ≥ 0.")],
+        retention_days: Annotated[
+            float | None, strawberry.argument(description="More than 0; omit for the server's default.")
+        ] = None,
+        campaign_id: str | None = None,
+    ) -> Campaign:
+        async with info.context.services.db.write() as session:
+            row = await service.create_campaign(
+                session,
+                name=name,
+                objectives=objectives,
+                cost_per_minute=cost_per_minute,
+                retention_days=retention_days,
+                campaign_id=campaign_id,
+            )
+        return Campaign.from_row(row)

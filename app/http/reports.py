@@ -1,0 +1,59 @@
+"""GET /calls/{callId}/report.json and /calls/{callId}/report.md: an ended call's final report.
+
+The analytics written when the call ended, with its transcript (null once retention
+removed it), as a download. Everything HTTP-only lives in ``routes`` here, so an
+authentication layer can wrap these routes in one place.
+"""
+
+import json
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.analytics import reads
+from app.analytics.document import report_document, report_markdown
+from app.graphql.context import Services
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _attachment(call_id: str, extension: str) -> dict[str, str]:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", call_id)[:100] or "call"
+    return {"Content-Disposition": f'attachment; filename="{safe}-report.{extension}"'}
+
+
+async def _report(request: Request, extension: str) -> Response:
+    call_id: str = request.path_params["call_id"]
+    services: Services = request.app.state.services
+    async with services.db.read() as session:
+        analytics = await reads.get_analytics(session, call_id)
+        lines = await reads.transcript(session, call_id)
+    if analytics is None:
+        if lines is None:
+            return _error(404, "NOT_FOUND", f"no call with callId {call_id!r}")
+        return _error(409, "CONFLICT", f"call {call_id!r} has not ended; its report is written when it ends")
+    headers = _attachment(call_id, extension)
+    if extension == "md":
+        return Response(
+            report_markdown(analytics, lines), media_type="text/markdown; charset=utf-8", headers=headers
+        )
+    body = json.dumps(report_document(analytics, lines), ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+async def report_json(request: Request) -> Response:
+    return await _report(request, "json")
+
+
+async def report_markdown_file(request: Request) -> Response:
+    return await _report(request, "md")
+
+
+routes = [
+    Route("/calls/{call_id:path}/report.json", report_json, methods=["GET"]),
+    Route("/calls/{call_id:path}/report.md", report_markdown_file, methods=["GET"]),
+]

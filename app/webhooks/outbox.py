@@ -1,0 +1,27 @@
+"""Put a post-call event in the outbox, in the caller's transaction."""
+
+import json
+import uuid
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.sqltypes import utcnow
+from app.webhooks.enums import WebhookEventType
+from app.webhooks.models import WebhookEvent
+
+
+async def enqueue(
+    session: AsyncSession, *, type: WebhookEventType, call_id: str, data: dict[str, Any]
+) -> WebhookEvent:
+    """Store the event's exact body: every attempt signs and sends the same bytes."""
+    now = utcnow()
+    event_id = str(uuid.uuid4())
+    body = json.dumps(
+        {"id": event_id, "type": type.value, "createdAt": now.isoformat(), "data": data},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    event = WebhookEvent(event_id=event_id, type=type.value, call_id=call_id, body=body, created_at=now)
+    session.add(event)
+    return event

@@ -1,0 +1,43 @@
+"""Read side of webhooks: deliveries with their event, and each delivery's attempts."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.webhooks.enums import DeliveryStatus
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    *,
+    first: int,
+    call_id: str | None = None,
+    status: DeliveryStatus | None = None,
+) -> list[tuple[WebhookDelivery, WebhookEvent]]:
+    """Newest first."""
+    query = select(WebhookDelivery, WebhookEvent).join(
+        WebhookEvent, col(WebhookEvent.id) == col(WebhookDelivery.event_id)
+    )
+    if call_id is not None:
+        query = query.where(WebhookEvent.call_id == call_id)
+    if status is not None:
+        query = query.where(WebhookDelivery.status == status.value)
+    query = query.order_by(col(WebhookDelivery.id).desc()).limit(first)
+    return [(delivery, event) for delivery, event in (await session.exec(query)).all()]
+
+
+async def attempts_by_delivery(
+    session: AsyncSession, delivery_ids: Sequence[int]
+) -> dict[int, list[WebhookAttempt]]:
+    query = (
+        select(WebhookAttempt)
+        .where(col(WebhookAttempt.delivery_id).in_(delivery_ids))
+        .order_by(col(WebhookAttempt.delivery_id), col(WebhookAttempt.number))
+    )
+    grouped: dict[int, list[WebhookAttempt]] = defaultdict(list)
+    for row in (await session.exec(query)).all():
+        grouped[row.delivery_id].append(row)
+    return grouped
