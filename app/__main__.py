@@ -1,4 +1,4 @@
-"""Command line: ``python -m app serve``, ``migrate``, ``export-schema``, ``retention`` and ``simulate``."""
+"""Command line: serve, migrate, token, export-schema, retention and simulate (see --help)."""
 
 import argparse
 import asyncio
@@ -8,12 +8,30 @@ from pathlib import Path
 
 import uvicorn
 
+from app.auth.roles import Role
+from app.auth.tokens import Authenticator
 from app.core.config import Settings
 from app.core.migrations import ROOT, upgrade
 from app.ops.logs import configure_logging, log_config
 from app.simulator import cli as simulator
 
 SCHEMA_FILE = ROOT / "schema.graphql"
+
+
+def print_tokens(settings: Settings, args: argparse.Namespace) -> None:
+    """Tokens signed with this server's key: the local development secret unless one is set."""
+    authenticator = Authenticator.from_settings(settings.model_copy(update={"auth_disabled": False}))
+    roles = [Role(args.role)] if args.role else list(Role)
+    for role in roles:
+        subject = args.subject or f"{role.value}-dev"
+        signed = authenticator.mint(
+            role=role,
+            subject=subject,
+            name=args.name,
+            campaigns=args.campaign,
+            ttl_seconds=int(args.ttl_hours * 3600),
+        )
+        print(signed if args.role else f"{role.value}: {signed}")
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
@@ -28,22 +46,32 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     export.add_argument("--output", type=Path, default=SCHEMA_FILE)
-    simulate = commands.add_parser("simulate", help="play scripted calls against a running server")
-    simulator.add_arguments(simulate, settings)
     retention = commands.add_parser(
         "retention", help="remove the live records of calls ended longer ago than their retention period"
     )
     retention.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    token = commands.add_parser("token", help="print signed bearer tokens (all roles unless --role)")
+    token.add_argument("--role", choices=[role.value for role in Role])
+    token.add_argument("--subject", help="the token's sub claim (default: <role>-dev)")
+    token.add_argument("--name", help="the token's display name (default: the subject)")
+    token.add_argument("--campaign", action="append", help="limit the token to a campaign (repeatable)")
+    token.add_argument("--ttl-hours", type=float, default=8)
+    simulate = commands.add_parser("simulate", help="play scripted calls against a running server")
+    simulator.add_arguments(simulate, settings)
     args = parser.parse_args(argv)
+
+    if args.command == "simulate":
+        raise SystemExit(simulator.run(args, settings))
+
+    if args.command == "token":
+        print_tokens(settings, args)
+        return
 
     if args.command == "retention":
         from app.calls.retention import run_once
 
         print(asyncio.run(run_once(settings, dry_run=args.dry_run)).summary())
         return
-
-    if args.command == "simulate":
-        raise SystemExit(simulator.run(args, settings))
 
     if args.command == "export-schema":
         from app.graphql.schema import sdl
@@ -66,6 +94,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
             log_config=log_config(settings),
             access_log=False,  # app.ops.request_context logs each request, with its request id
             timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
+            ws_max_size=settings.max_body_bytes,
         )
 
 

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
+from app.auth.tokens import Authenticator
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
@@ -27,10 +28,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        auth = Authenticator.from_settings(settings)  # refuses unsafe configurations first
         db = Database(settings)
         pubsub = PubSub(settings.broadcast_url, buffer=settings.subscriber_buffer)
         await pubsub.connect()
-        app.state.services = Services(settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub))
+        app.state.services = Services(
+            settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub), auth=auth
+        )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         try:
             async with background_tasks(settings, db, pubsub):

@@ -1,5 +1,6 @@
 """Fixtures: a migrated SQLite file per test and the real ASGI app over HTTP and WebSocket."""
 
+import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,22 @@ from tests.live import Http, LiveServer
 pytest_plugins = ["tests.scaled"]
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the latest migration, made once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "calls.db"
+    upgrade(Settings(database_url=f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, scaled_settings: Settings | None) -> Settings:
+def settings(tmp_path: Path, scaled_settings: Settings | None, migrated_sqlite: Path) -> Settings:
     if scaled_settings is not None:  # TEST_DATABASE=postgres: a fresh PostgreSQL database and Redis
         return scaled_settings
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'calls.db'}")
-    upgrade(settings)
-    return settings
+    path = tmp_path / "calls.db"
+    shutil.copyfile(migrated_sqlite, path)
+    # Authentication has its own tests (tests/auth); elsewhere the API is exercised anonymously.
+    return Settings(database_url=f"sqlite+aiosqlite:///{path}", auth_disabled=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """One place for test data and the GraphQL calls the tests make."""
 
+from datetime import datetime
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -140,3 +141,10 @@ class TransportWs:
     def receive(self) -> dict[str, Any]:
         message: dict[str, Any] = self.socket.receive_json()
         return message
+
+
+def when(value: str) -> datetime:
+    """A DateTime the API returned, parsed (it must be an aware ISO 8601 timestamp)."""
+    parsed = datetime.fromisoformat(value)
+    assert parsed.tzinfo is not None, value
+    return parsed

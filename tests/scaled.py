@@ -51,7 +51,7 @@ def scaled_settings(request: pytest.FixtureRequest) -> Settings | None:
 def postgres_settings(infra: Infra) -> Iterator[Settings]:
     """Settings for a fresh, migrated PostgreSQL database and the session's Redis."""
     url = infra.fresh_database()
-    yield Settings(database_url=url, broadcast_url=infra.redis_url)
+    yield Settings(database_url=url, broadcast_url=infra.redis_url, auth_disabled=True)
     infra.discard_database(url)
 
 

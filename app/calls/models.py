@@ -190,3 +190,18 @@ class CallEvent(SQLModel, table=True):
     type: str
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = _when()
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A creating request already served: its key, content fingerprint and result."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("live_call_id", "key", name="uq_idempotency_keys_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    live_call_id: int = Field(foreign_key="live_calls.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    operation: str
+    fingerprint: str
+    record_id: int
+    created_at: datetime = _when()

@@ -5,7 +5,7 @@ board of N calls costs the same number of statements as a board of one.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -46,13 +46,19 @@ async def list_calls(
     *,
     statuses: Sequence[str] | None = None,
     campaign_id: str | None = None,
+    visible_campaigns: Collection[str] | None = None,
     first: int,
     after: str | None = None,
 ) -> list[LiveCall]:
-    """Newest first; ``after`` is the callId of the last call of the previous page."""
+    """Newest first; ``after`` is the callId of the last call of the previous page.
+
+    ``visible_campaigns`` limits the list to those campaigns (a scoped token's view).
+    """
     query = select(LiveCall)
     if statuses:
         query = query.where(col(LiveCall.status).in_(statuses))
+    if visible_campaigns is not None:
+        query = query.where(col(LiveCall.campaign_id).in_(list(visible_campaigns)))
     if campaign_id is not None:
         query = query.where(LiveCall.campaign_id == campaign_id)
     if after is not None:

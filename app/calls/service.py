@@ -30,6 +30,8 @@ from app.calls.enums import (
 )
 from app.calls.errors import Conflict, InvalidInput, call_not_found
 from app.calls.events import Transaction, snapshot
+from app.calls.idempotency import remember, replayed
+from app.calls.lifecycle import check_transition, ensure_open, is_ended
 from app.calls.models import (
     CallObjective,
     CallPhase,
@@ -96,10 +98,23 @@ async def start_live_call(
     not_blank("campaignId", campaign_id, max_length=200)
     not_blank("sipEndpoint", sip_endpoint, max_length=500)
 
-    existing = await tx.session.exec(select(LiveCall.id).where(LiveCall.call_id == call_id))
-    if existing.first() is not None or await get_analytics(tx.session, call_id) is not None:
+    existing = (await tx.session.exec(select(LiveCall).where(LiveCall.call_id == call_id))).first()
+    started = {
+        "agent_name": agent_name,
+        "customer_name": customer_name,
+        "customer_phone": customer_phone,
+        "campaign_id": campaign_id,
+        "campaign_name": campaign_name,
+        "session_id": session_id,
+        "sip_endpoint": sip_endpoint,
+    }
+    if existing is not None:
+        if all(getattr(existing, name) == value for name, value in started.items()):
+            return existing  # the pipeline's retry of this very start: nothing to write
+        raise _call_id_taken(call_id)
+    if await get_analytics(tx.session, call_id) is not None:
         # An ended call's callId stays taken after retention removed its live records.
-        raise InvalidInput("callId", f"a call with callId {call_id!r} already exists")
+        raise _call_id_taken(call_id)
     plan = await plan_for(tx.session, campaign_id)
 
     now = utcnow()
@@ -127,7 +142,7 @@ async def start_live_call(
     try:
         await tx.session.flush()
     except IntegrityError as error:
-        raise InvalidInput("callId", f"a call with callId {call_id!r} already exists") from error
+        raise _call_id_taken(call_id) from error
     assert call.id is not None
     tx.session.add_all(
         CallObjective(live_call_id=call.id, objective=text, status="pending", order=index)
@@ -156,11 +171,21 @@ async def start_live_call(
     return call
 
 
+def _call_id_taken(call_id: str) -> Conflict:
+    return Conflict(
+        f"callId {call_id!r} is already taken by another call; a retry must repeat the same arguments",
+        field="callId",
+    )
+
+
 async def update_call_status(tx: Transaction, *, call_id: str, status: CallStatus) -> LiveCall:
-    """Set the status; on CONNECTED the first phase becomes active if still pending."""
+    """Set the status (see ``lifecycle``); CONNECTED activates the first phase if still pending."""
     if status is CallStatus.ENDED:
         raise InvalidInput("status", "a call is ended with endLiveCall, not updateCallStatus")
     call = await _lock_call(tx, call_id)
+    check_transition(call, status)
+    if call.status == status.value:
+        return call
     previous = call.status
     now = utcnow()
     call.status = status.value
@@ -190,19 +215,37 @@ async def add_transcript_entry(
     sentiment: Sentiment | None = None,
     confidence: float | None = None,
     segment_id: str | None = None,
+    idempotency_key: str | None = None,
 ) -> LiveTranscript:
     """Append a line in order; final lines with a sentiment roll the call's sentiment.
 
     With ``segment_id``, a line whose segment is already on the call replaces
     that interim line in place (same order): speech-to-text engines send
-    interim guesses, then the final text of the same segment.
+    interim guesses, then the final text of the same segment. After the call
+    ended only final lines are accepted: finals often arrive just after hang-up.
     """
     not_blank("timestamp", timestamp, max_length=100)
     not_blank("text", text, max_length=MAX_TEXT_LENGTH)
     not_blank("segmentId", segment_id, max_length=200)
     in_range("confidence", confidence, 0, 1)
+    not_blank("idempotencyKey", idempotency_key, max_length=200)
     call = await _lock_call(tx, call_id)
     assert call.id is not None
+    request = {
+        "timestamp": timestamp,
+        "speaker": speaker.value,
+        "text": text,
+        "is_final": is_final,
+        "sentiment": sentiment.value if sentiment else None,
+        "confidence": confidence,
+        "segment_id": segment_id,
+    }
+    if idempotency_key is not None:
+        done = await replayed(tx, call, idempotency_key, "addTranscriptEntry", request)
+        if done is not None:
+            return await tx.session.get_one(LiveTranscript, done)
+    if not is_final:
+        ensure_open(call, "an interim transcript line")
     now = utcnow()
     entry = await _segment(tx, call, segment_id) if segment_id is not None else None
     if entry is not None:
@@ -235,6 +278,9 @@ async def add_transcript_entry(
     call.current_speaker = speaker.value
     call.updated_at = now
     await tx.session.flush()
+    if idempotency_key is not None:
+        assert entry.id is not None
+        remember(tx, call, idempotency_key, "addTranscriptEntry", request, entry.id)
     tx.record(call, kind, {"transcript": snapshot(entry)})
     if sentiment is not None and is_final:
         await _roll_sentiment(tx, call, sentiment)
@@ -299,6 +345,7 @@ async def update_performance_metrics(
     for name, label in _PERCENT_METRICS.items():
         in_range(label, changes.get(name), 0, 100)
     call = await _lock_call(tx, call_id)
+    ensure_open(call, "updatePerformanceMetrics")
     row = await _one_for_call(tx, LivePerformanceMetrics, call)
     for name, value in changes.items():
         setattr(row, name, value)
@@ -322,6 +369,7 @@ async def update_call_progress(
     in_range("customerGain", customer_gain, 0, 100)
     not_blank("currentPhase", current_phase, max_length=200)
     call = await _lock_call(tx, call_id)
+    ensure_open(call, "updateCallProgress")
     now = utcnow()
     call.duration = duration
     if agent_gain is not None:
@@ -350,14 +398,29 @@ async def add_supervisor_action(
     supervisor_name: str,
     action: SupervisorActionType,
     details: str | None = None,
+    idempotency_key: str | None = None,
 ) -> SupervisorAction:
     """Log the action; END_CALL ends the call and TRANSFER_CALL sets TRANSFERRING."""
     not_blank("supervisorId", supervisor_id, max_length=200)
     not_blank("supervisorName", supervisor_name, max_length=200)
+    not_blank("idempotencyKey", idempotency_key, max_length=200)
     if details is not None and len(details) > MAX_TEXT_LENGTH:
         raise InvalidInput("details", f"must be at most {MAX_TEXT_LENGTH} characters")
     call = await _lock_call(tx, call_id)
     assert call.id is not None
+    request = {
+        "supervisor_id": supervisor_id,
+        "supervisor_name": supervisor_name,
+        "action": action.value,
+        "details": details,
+    }
+    if idempotency_key is not None:
+        done = await replayed(tx, call, idempotency_key, "addSupervisorAction", request)
+        if done is not None:
+            return await tx.session.get_one(SupervisorAction, done)
+    ensure_open(call, "addSupervisorAction")
+    if action is SupervisorActionType.TRANSFER_CALL:
+        check_transition(call, CallStatus.TRANSFERRING)
     now = utcnow()
     row = SupervisorAction(
         live_call_id=call.id,
@@ -371,10 +434,13 @@ async def add_supervisor_action(
     call.action_count += 1
     tx.session.add(row)
     await tx.session.flush()
+    if idempotency_key is not None:
+        assert row.id is not None
+        remember(tx, call, idempotency_key, "addSupervisorAction", request, row.id)
     tx.record(call, EventType.SUPERVISOR_ACTION_ADDED, {"action": snapshot(row)})
     if action is SupervisorActionType.END_CALL:
         await _end(tx, call)
-    elif action is SupervisorActionType.TRANSFER_CALL:
+    elif action is SupervisorActionType.TRANSFER_CALL and call.status != CallStatus.TRANSFERRING.value:
         previous = call.status
         call.status = CallStatus.TRANSFERRING.value
         call.updated_at = now
@@ -390,13 +456,21 @@ async def add_coaching_recommendation(
     title: str,
     description: str,
     priority: int,
+    idempotency_key: str | None = None,
 ) -> CoachingRecommendation:
     """Add an active recommendation for the agent (priority 1 to 10)."""
     not_blank("title", title, max_length=500)
     not_blank("description", description, max_length=MAX_TEXT_LENGTH)
     in_range("priority", priority, 1, 10)
+    not_blank("idempotencyKey", idempotency_key, max_length=200)
     call = await _lock_call(tx, call_id)
     assert call.id is not None
+    request = {"type": type.value, "title": title, "description": description, "priority": priority}
+    if idempotency_key is not None:
+        done = await replayed(tx, call, idempotency_key, "addCoachingRecommendation", request)
+        if done is not None:
+            return await tx.session.get_one(CoachingRecommendation, done)
+    ensure_open(call, "addCoachingRecommendation")
     row = CoachingRecommendation(
         live_call_id=call.id,
         type=type.value,
@@ -408,6 +482,9 @@ async def add_coaching_recommendation(
     )
     tx.session.add(row)
     await tx.session.flush()
+    if idempotency_key is not None:
+        assert row.id is not None
+        remember(tx, call, idempotency_key, "addCoachingRecommendation", request, row.id)
     tx.record(call, EventType.RECOMMENDATION_ADDED, {"recommendation": snapshot(row)})
     return row
 
@@ -417,6 +494,7 @@ async def update_call_phase(
 ) -> LiveCall:
     """Complete the active phase (with its quality) and activate ``phase``."""
     call = await _lock_call(tx, call_id)
+    ensure_open(call, "updateCallPhase")
     phases = (
         await tx.session.exec(
             select(CallPhase).where(CallPhase.live_call_id == call.id).order_by(col(CallPhase.order))
@@ -451,6 +529,7 @@ async def update_call_phase(
 async def toggle_recording(tx: Transaction, *, call_id: str, is_recording: bool) -> LiveCall:
     """Start or stop recording; a start stamps recordingStartTime, a stop clears it."""
     call = await _lock_call(tx, call_id)
+    ensure_open(call, "toggleRecording")
     now = utcnow()
     call.is_recording = is_recording
     call.recording_start_time = now if is_recording else None
@@ -480,6 +559,7 @@ async def update_system_status(
     not_negative("latency", latency)
     in_range("errorRate", error_rate, 0, 1)
     call = await _lock_call(tx, call_id)
+    ensure_open(call, "updateSystemStatus")
     config = await _one_for_call(tx, CallSystemConfig, call)
     setattr(config, _STATUS_COLUMNS[service], status.value)
     if latency is not None:
@@ -492,9 +572,13 @@ async def update_system_status(
 
 
 async def end_live_call(tx: Transaction, *, call_id: str) -> LiveCall:
-    """The pipeline's hang-up: the spec's internal endLiveCall, plus ENDED and an end time."""
+    """The pipeline's hang-up: the spec's internal endLiveCall, plus ENDED and an end time.
+
+    Ending an ended call changes nothing and succeeds, so a retried hang-up is harmless.
+    """
     call = await _lock_call(tx, call_id)
-    await _end(tx, call)
+    if not is_ended(call):
+        await _end(tx, call)
     return call
 
 

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Events one subscriber may have queued before it is closed as too slow.",
     )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1_024,
+        description="Largest HTTP request body, and largest WebSocket message, in bytes.",
+    )
     transcript_page_default: int = Field(default=200, ge=1)
     transcript_page_max: int = Field(default=1_000, ge=1)
     calls_page_default: int = Field(default=50, ge=1)
@@ -53,6 +58,26 @@ class Settings(BaseSettings):
         description="Seconds between server pings on idle WebSockets (both protocols); 0 turns them off.",
     )
     graphql_allowed_origins: tuple[str, ...] = ()
+
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start without a JWT key, or with AUTH_DISABLED.",
+    )
+    auth_disabled: bool = Field(
+        default=False,
+        description="Serve every request without a token (development only; logged loudly).",
+    )
+    jwt_secret: SecretStr | None = Field(default=None, description="HS256 key (at least 32 characters).")
+    jwt_public_key: str | None = Field(
+        default=None, description="RS256/ES256 public key: a PEM, or the path of a PEM file."
+    )
+    jwt_audience: str = "live-call-monitor"
+    jwt_issuer: str | None = None
+    jwt_role_claim: str = Field(default="role", description="The claim holding the token's role.")
+    dev_secret_file: str = Field(
+        default=".livecalls-dev-secret",
+        description="Development only: where the local signing secret is kept when no key is set.",
+    )
 
     retention_days: float = Field(
         default=30,

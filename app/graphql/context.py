@@ -3,11 +3,15 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from app.auth.errors import Unauthenticated
+from app.auth.principal import Principal
+from app.auth.tokens import Authenticator
 from app.calls.events import Transaction, write_transaction
 from app.core.config import Settings
 from app.core.db import Database
@@ -24,6 +28,7 @@ class Services:
     db: Database
     pubsub: PubSub
     metrics: Metrics
+    auth: Authenticator
 
 
 @dataclass
@@ -31,6 +36,9 @@ class Context:
     services: Services
     request: Request | WebSocket
     response: Response | None = None
+    principal: Principal | None = None
+    connection_params: dict[str, Any] | None = None
+    auth_error: Unauthenticated | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

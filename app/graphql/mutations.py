@@ -5,6 +5,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.auth.errors import Forbidden
 from app.calls import service
 from app.graphql.context import Context
 from app.graphql.enums import (
@@ -29,13 +30,19 @@ from app.graphql.types import (
 
 Ctx = Info[Context, None]
 
+IDEMPOTENCY = (
+    "Any unique string per logical request (e.g. a UUID). A retry with the same key returns the "
+    "first result and writes nothing; the same key with other arguments is a CONFLICT."
+)
+
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
         description=(
             "Open a call: status CONNECTING, five objectives, default metrics and sentiment, "
-            "five phases (Opening active) and the default pipeline config."
+            "five phases (Opening active) and the default pipeline config. Repeating a start with "
+            "the same arguments returns the call (a retry); another call's callId is a CONFLICT."
         )
     )
     async def start_live_call(
@@ -66,7 +73,8 @@ class Mutation:
 
     @strawberry.mutation(
         description=(
-            "Set the status (not ENDED: use endLiveCall). "
+            "Set the status (not ENDED: use endLiveCall). Transitions follow the call's state "
+            "machine (README); others are a CONFLICT, the current status is a no-op. "
             "CONNECTED activates the first phase if it is still pending."
         )
     )
@@ -102,6 +110,7 @@ class Mutation:
                 )
             ),
         ] = None,
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> TranscriptEntry:
         async with info.context.write() as tx:
             row = await service.add_transcript_entry(
@@ -114,6 +123,7 @@ class Mutation:
                 confidence=confidence,
                 is_final=is_final,
                 segment_id=segment_id,
+                idempotency_key=idempotency_key,
             )
         return TranscriptEntry.from_row(row)
 
@@ -149,7 +159,11 @@ class Mutation:
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(
-        description="Log a supervisor action. END_CALL ends the call; TRANSFER_CALL sets TRANSFERRING."
+        description=(
+            "Log a supervisor action. END_CALL ends the call; TRANSFER_CALL sets TRANSFERRING. "
+            "With authentication on, supervisorId must be the token's subject and the token's "
+            "name is recorded."
+        )
     )
     async def add_supervisor_action(
         self,
@@ -159,7 +173,17 @@ class Mutation:
         supervisor_name: str,
         action: SupervisorActionType,
         details: str | None = None,
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> SupervisorAction:
+        principal = info.context.principal
+        if principal is not None:
+            # The token says who acts; the spec's arguments stay for compatibility.
+            if supervisor_id != principal.subject:
+                raise Forbidden(
+                    f"supervisorId {supervisor_id!r} is not the token's subject {principal.subject!r}",
+                    field="supervisorId",
+                )
+            supervisor_name = principal.name
         async with info.context.write() as tx:
             row = await service.add_supervisor_action(
                 tx,
@@ -168,6 +192,7 @@ class Mutation:
                 supervisor_name=supervisor_name,
                 action=action,
                 details=details,
+                idempotency_key=idempotency_key,
             )
         return SupervisorAction.from_row(row)
 
@@ -180,6 +205,7 @@ class Mutation:
         title: str,
         description: str,
         priority: Annotated[int, strawberry.argument(description="1 (low) to 10 (urgent).")],
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> CoachingRecommendation:
         async with info.context.write() as tx:
             row = await service.add_coaching_recommendation(
@@ -189,6 +215,7 @@ class Mutation:
                 title=title,
                 description=description,
                 priority=priority,
+                idempotency_key=idempotency_key,
             )
         return CoachingRecommendation.from_row(row)
 
@@ -239,7 +266,7 @@ class Mutation:
     @strawberry.mutation(
         description=(
             "End the call: status ENDED with an end time, active recommendations deactivated, "
-            "the active phase completed."
+            "the active phase completed. Ending an ended call changes nothing."
         )
     )
     async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:

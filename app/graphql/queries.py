@@ -42,11 +42,13 @@ class Query:
         count = settings.calls_page_default if first is None else first
         if not 1 <= count <= settings.calls_page_max:
             raise InvalidInput("first", f"must be between 1 and {settings.calls_page_max}")
+        principal = info.context.principal
         async with info.context.services.db.read() as session:
             rows = await reads.list_calls(
                 session,
                 statuses=[value.value for value in status] if status else None,
                 campaign_id=campaign_id,
+                visible_campaigns=principal.campaigns if principal else None,
                 first=count,
                 after=after,
             )

@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 
 from app.graphql import mutations, queries
 from app.graphql.analytics import AnalyticsQuery
+from app.graphql.authorization import Authorization
 from app.graphql.campaigns import CampaignMutation, CampaignQuery
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
@@ -37,6 +38,7 @@ schema = CodedSchema(
         partial(QueryDepthLimiter, max_depth=10),
         partial(MaxTokensLimiter, max_token_count=5_000),
         partial(MaxAliasesLimiter, max_alias_count=30),
+        Authorization,
     ],
 )
 

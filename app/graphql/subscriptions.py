@@ -44,7 +44,14 @@ class Subscription:
         async for row in streams.watch_call(services.db, services.pubsub, call_id):
             yield LiveCall.from_row(row, info.context.fresh_loaders())
 
-    @strawberry.subscription(description="The board's feed: calls started, changing status, ended.")
+    @strawberry.subscription(
+        description=(
+            "The board's feed: calls started, changing status, ended "
+            "(only the token's campaigns when it is scoped to some)."
+        )
+    )
     async def live_calls(self, info: Ctx) -> AsyncGenerator[BoardEvent, None]:
+        principal = info.context.principal
         async for event in streams.follow_board(info.context.services.pubsub):
-            yield to_board_event(event, info.context.fresh_loaders())
+            if principal is None or principal.sees(event.payload["call"].get("campaign_id")):
+                yield to_board_event(event, info.context.fresh_loaders())

@@ -6,6 +6,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.auth.principal import mask_phone
+from app.auth.roles import Role
 from app.calls import models
 from app.calls.errors import InvalidInput
 from app.graphql.enums import (
@@ -238,7 +240,7 @@ class LiveCall:
     call_id: str
     agent_name: str
     customer_name: str
-    customer_phone: str
+    phone: strawberry.Private[str]
     status: CallStatus
     start_time: datetime
     end_time: datetime | None
@@ -268,7 +270,7 @@ class LiveCall:
             call_id=row.call_id,
             agent_name=row.agent_name,
             customer_name=row.customer_name,
-            customer_phone=row.customer_phone,
+            phone=row.customer_phone,
             status=CallStatus(row.status),
             start_time=row.start_time,
             end_time=row.end_time,
@@ -286,6 +288,13 @@ class LiveCall:
             created_at=row.created_at,
             updated_at=row.updated_at,
             last_sequence=row.last_sequence,
+        )
+
+    @strawberry.field(description="The customer's number; viewers see only its last four digits.")
+    def customer_phone(self, info: Info) -> str:
+        principal = info.context.principal
+        return (
+            mask_phone(self.phone) if principal is not None and principal.role is Role.VIEWER else self.phone
         )
 
     @strawberry.field(description="The call's objectives, by order.")

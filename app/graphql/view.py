@@ -2,34 +2,89 @@
 
 from datetime import timedelta
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
+from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context, Services
+from app.graphql.http_errors import BodyTooLarge, error_response, limited
 from app.graphql.keepalive import PingingTransportWSHandler
 from app.graphql.schema import schema
 
 
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = PingingTransportWSHandler
+    max_body_bytes = 1_048_576
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=limited(receive, self.max_body_bytes))
+        too_large = f"request body is larger than {self.max_body_bytes} bytes"
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            response: Response = error_response(413, too_large)
+        else:
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = error_response(error.status_code, error.reason)
+            except BodyTooLarge:
+                response = error_response(413, too_large)
+        await response(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
     ) -> Context:
         services: Services = request.app.state.services
-        return Context(
+        context = Context(
             services=services,
             request=request,
             response=response if isinstance(response, Response) else None,
         )
+        if isinstance(request, Request) and not services.auth.disabled:
+            try:
+                context.principal = services.auth.verify_header(request.headers.get("authorization"))
+            except Unauthenticated as error:
+                context.auth_error = error
+        return context
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """Authenticate a WebSocket once, from the ``connection_init`` payload.
+
+        Accepted: ``{"Authorization": "Bearer <token>"}`` (what GraphiQL's headers
+        editor sends) or ``{"token": "<token>"}``. A missing or bad token closes
+        the socket (4403 on graphql-transport-ws, connection_error on graphql-ws).
+        """
+        auth = context.services.auth
+        if auth.disabled:
+            return
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        token = params.get("token")
+        try:
+            if isinstance(header, str):
+                context.principal = auth.verify_header(header)
+            elif isinstance(token, str):
+                context.principal = auth.verify(token)
+            else:
+                raise Unauthenticated("connection_init must carry Authorization: Bearer <token>")
+        except Unauthenticated as error:
+            raise ConnectionRejectionError(
+                {"message": error.message, "extensions": {"code": error.code}}
+            ) from error
 
 
 def graphql_view(settings: Settings) -> GraphQLView:
-    return GraphQLView(
+    view = GraphQLView(
         schema,
         graphql_ide="graphiql",
         keep_alive=settings.keep_alive_interval > 0,
@@ -38,3 +93,5 @@ def graphql_view(settings: Settings) -> GraphQLView:
         connection_init_wait_timeout=timedelta(seconds=10),
         allowed_origins=settings.graphql_allowed_origins,
     )
+    view.max_body_bytes = settings.max_body_bytes
+    return view

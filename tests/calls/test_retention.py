@@ -107,7 +107,7 @@ async def test_a_removed_calls_id_stays_taken(api: Api, db: Database) -> None:
         'customerPhone: "1", campaignName: "q", sessionId: "s") { callId } }'
     )
 
-    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "callId"}
+    assert error["extensions"] == {"code": "CONFLICT", "field": "callId"}
 
 
 async def test_the_report_of_a_removed_call_keeps_its_analytics_without_transcript(

@@ -1,0 +1,23 @@
+"""Who is calling: the verified claims of a bearer token."""
+
+from dataclasses import dataclass
+
+from app.auth.roles import Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    name: str
+    role: Role
+    campaigns: frozenset[str] | None = None
+    """Campaign ids this token may see; ``None`` means every campaign."""
+
+    def sees(self, campaign_id: str | None) -> bool:
+        return self.campaigns is None or (campaign_id is not None and campaign_id in self.campaigns)
+
+
+def mask_phone(phone: str) -> str:
+    """Keep the last four digits: enough to recognise a number, not to dial it."""
+    digits = [char for char in phone if char.isdigit()]
+    return "•••• " + "".join(digits[-4:]) if len(digits) > 4 else "••••"

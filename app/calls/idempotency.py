@@ -1,0 +1,66 @@
+"""Idempotency keys for the mutations that create records.
+
+The voice pipeline retries on timeouts. A retry carries the same key; the
+first result is returned and nothing is written or published again. The key
+is scoped to the call and checked under the call's row lock, so two copies
+racing each other still write once.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from app.calls.errors import Conflict
+from app.calls.events import Transaction
+from app.calls.models import IdempotencyKey, LiveCall
+from app.core.sqltypes import utcnow
+
+
+def fingerprint(operation: str, arguments: dict[str, Any]) -> str:
+    canonical = json.dumps([operation, arguments], sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def replayed(
+    tx: Transaction, call: LiveCall, key: str, operation: str, arguments: dict[str, Any]
+) -> int | None:
+    """The id of the record a previous request with ``key`` created, if any.
+
+    The same key with other content is a client bug, not a retry: CONFLICT.
+    """
+    row = (
+        await tx.session.exec(
+            select(IdempotencyKey).where(IdempotencyKey.live_call_id == call.id, IdempotencyKey.key == key)
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.operation != operation or row.fingerprint != fingerprint(operation, arguments):
+        raise Conflict(
+            f"idempotencyKey {key!r} was already used for a different {row.operation} request",
+            field="idempotencyKey",
+        )
+    return row.record_id
+
+
+def remember(
+    tx: Transaction,
+    call: LiveCall,
+    key: str,
+    operation: str,
+    arguments: dict[str, Any],
+    record_id: int,
+) -> None:
+    assert call.id is not None
+    tx.session.add(
+        IdempotencyKey(
+            live_call_id=call.id,
+            key=key,
+            operation=operation,
+            fingerprint=fingerprint(operation, arguments),
+            record_id=record_id,
+            created_at=utcnow(),
+        )
+    )
