@@ -37,9 +37,14 @@ def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: boo
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        # WAL is a property of the file (migrations set it). Switching takes a lock
+        # that two connections opening at once fight over, busy timeout or not, so
+        # only switch when the file is not in WAL yet.
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
