@@ -11,6 +11,7 @@ import httpx
 
 from app.core.config import Settings
 from app.simulator.client import ApiError, GraphQLClient, token_claims
+from app.simulator.dev_tokens import development_tokens
 from app.simulator.display import Bars, Display, Lines
 from app.simulator.player import PROGRESS_EVERY, CallPlayer, CallState, Supervisor
 from app.simulator.script import Script, ScriptError, available, load, resolve
@@ -49,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser, settings: Settings) -> None:
     parser.add_argument(
         "--token",
         default=os.environ.get("LIVECALLS_TOKEN"),
-        help="bearer token, admin role (default: $LIVECALLS_TOKEN)",
+        help="bearer token, admin role (default: $LIVECALLS_TOKEN, else one signed with the local "
+        "development server's secret when it is here)",
     )
     parser.add_argument(
         "--wait", type=float, default=15, help="seconds to wait for the server to be ready (default: 15)"
@@ -83,6 +85,8 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
         return 2
     style = args.progress if args.progress != "auto" else ("bars" if out.isatty() else "lines")
     token, monitor_token = args.token, None
+    if token is None and (signed := development_tokens(settings)) is not None:
+        token, monitor_token = signed.simulator, signed.monitor
     calls = asyncio.run(
         simulate(
             url=args.url,
