@@ -135,6 +135,7 @@ async def simulate(
         link = {"call": states[0].call_id, **({"token": monitor_token} if monitor_token else {})}
         monitor = httpx.URL(url).copy_with(path="/monitor/", params=link)
         out.write(f"Playing {calls} call(s) at speed {speed:g} against {url}\nWatch live: {monitor}\n")
+        out.flush()
         display: Display = (Bars if style == "bars" else Lines)(states, client, out)
 
         async def play(index: int, state: CallState) -> None:
