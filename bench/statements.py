@@ -1,0 +1,65 @@
+"""SQL statements per GraphQL operation, counted in-process with the real ASGI app.
+
+The count is a property of the code, not of timing, so it is measured on the
+app built by ``create_app`` over the benchmark's own database file, with a
+SQLAlchemy listener on every engine; the server under load needs no hooks.
+``BEGIN``, ``COMMIT`` and ``ROLLBACK`` (a read session's end) count too: each is a round trip to the database.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
+
+from app.main import create_app
+from bench.api import authorization
+from bench.servers import Server
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.statements.append(statement)
+
+    def on_commit(self, _conn: Any) -> None:
+        self.statements.append("COMMIT")
+
+    def on_rollback(self, _conn: Any) -> None:
+        self.statements.append("ROLLBACK")
+
+
+@contextmanager
+def _counting() -> Iterator[_Counter]:
+    counter = _Counter()
+    event.listen(Engine, "before_cursor_execute", counter)
+    event.listen(Engine, "commit", counter.on_commit)
+    event.listen(Engine, "rollback", counter.on_rollback)
+    try:
+        yield counter
+    finally:
+        event.remove(Engine, "before_cursor_execute", counter)
+        event.remove(Engine, "commit", counter.on_commit)
+        event.remove(Engine, "rollback", counter.on_rollback)
+
+
+def count(server: Server, query: str, variables: dict[str, Any]) -> list[str]:
+    """The statements one execution of ``query`` sends on ``server``'s database, after a warm-up one."""
+    assert server.credentials is not None
+    settings = server.credentials.settings(server.database_url)
+    with TestClient(create_app(settings), headers=authorization(server.token)) as client:
+
+        def execute() -> None:
+            response = client.post("/graphql", json={"query": query, "variables": variables})
+            response.raise_for_status()
+            if response.json().get("errors"):
+                raise RuntimeError(str(response.json()["errors"]))
+
+        execute()
+        with _counting() as counter:
+            execute()
+    return counter.statements

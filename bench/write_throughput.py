@@ -1,0 +1,93 @@
+"""2. Write throughput: addTranscriptEntry per second, as a share of a bare INSERT endpoint's.
+
+wrk drives both servers in turn with the same 32 connections and the same
+request bodies: first ``bench.baseline_app`` (Starlette, one raw aiosqlite
+INSERT), then the API (one uvicorn worker, SQLite file, memory:// pub/sub)
+with every side effect of a final line with a sentiment: order, speaker,
+sentiment roll, two events in the log, publish. Lines go round-robin to
+``calls`` calls. Each server gets an unmeasured warm-up first.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import uvloop
+
+from bench import statements, wrk
+from bench.api import ADD_LINE, Api
+from bench.report import Benchmark, Figure, ms
+from bench.servers import Server, app_server, baseline_server
+
+TARGET = 0.15
+
+
+@dataclass(frozen=True)
+class Sizes:
+    connections: int
+    seconds: float
+    warmup: float
+    calls: int
+
+
+FULL = Sizes(connections=32, seconds=10, warmup=3, calls=32)
+SMOKE = Sizes(connections=32, seconds=1, warmup=0, calls=4)
+
+
+def _line(call_id: str) -> dict[str, Any]:
+    """Every line is final with a sentiment: the costliest kind of append."""
+    return {
+        "callId": call_id,
+        "text": "We are reviewing the budget next quarter, honestly.",
+        "speaker": "CUSTOMER",
+        "sentiment": "POSITIVE",
+    }
+
+
+def _bodies(calls: int) -> list[dict[str, Any]]:
+    return [{"query": ADD_LINE, "variables": _line(f"call-{n}")} for n in range(calls)]
+
+
+def _load(server: Server, sizes: Sizes, workdir: Path) -> wrk.Result:
+    bodies = _bodies(sizes.calls)
+    if sizes.warmup:
+        wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.warmup, workdir=workdir)
+    cpu = server.cpu_seconds()
+    result = wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.seconds, workdir=workdir)
+    if result.errors:
+        raise RuntimeError(f"{result.errors} of {result.requests} requests to {server.http_url} failed")
+    return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
+
+
+async def _start_calls(server: Server, calls: int) -> None:
+    async with Api(server.http_url, server.token) as api:
+        for n in range(calls):
+            await api.start_call(f"call-{n}")
+
+
+def run(workdir: Path, smoke: bool) -> Figure:
+    sizes = SMOKE if smoke else FULL
+    wrk.ensure()
+    with baseline_server(workdir) as server:
+        baseline = _load(server, sizes, workdir)
+    with app_server(workdir, "write") as server:
+        uvloop.run(_start_calls(server, sizes.calls))
+        api = _load(server, sizes, workdir)
+    sent = statements.count(server, ADD_LINE, _line("call-0"))
+    ratio = api.per_second / baseline.per_second
+    return Figure(
+        number=2,
+        name=BENCHMARK.name,
+        value=f"{ratio:.1%}",
+        detail=(
+            f"{api.per_second:,.0f} addTranscriptEntry/s ÷ {baseline.per_second:,.0f} bare INSERT/s; "
+            f"wrk, {sizes.connections} connections, {sizes.seconds:g} s each, 0 errors; "
+            f"server CPU per request {ms(api.server_cpu)} vs {ms(baseline.server_cpu)}; "
+            f"{len(sent)} SQL statements per append"
+        ),
+        target=BENCHMARK.target,
+        met=ratio >= TARGET,
+    )
+
+
+BENCHMARK = Benchmark(number=2, name="write throughput", target=f"≥ {TARGET:.0%}", run=run)

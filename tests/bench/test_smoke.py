@@ -1,0 +1,27 @@
+"""The benchmark suite at a tiny size, so it cannot rot: every figure is printed, no timing asserted."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.__main__ import BENCHMARKS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_smoke_run_prints_every_figure_with_the_core_count() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[0].startswith("| # | figure | measured")
+    figures = {row.split(" | ")[1]: row for row in rows[1:]}
+    assert sorted(figures) == sorted(benchmark.name for benchmark in BENCHMARKS)
+    for row in figures.values():
+        assert "FAILED" not in row, row
+    assert "cores" in run.stdout
