@@ -12,8 +12,8 @@ from sqlmodel import select
 from app.calls.enums import CallStatus, EventType, ObjectiveStatus
 from app.calls.errors import Conflict, InvalidInput
 from app.calls.events import Transaction, snapshot
+from app.calls.locks import lock_call
 from app.calls.models import CallObjective
-from app.calls.service import _lock_call
 from app.calls.validation import not_blank
 from app.core.sqltypes import utcnow
 
@@ -35,7 +35,7 @@ async def update_call_objective(
     if (order is None) == (objective is None):
         raise InvalidInput("order", "give exactly one of order or objective")
     not_blank("objective", objective, max_length=500)
-    call = await _lock_call(tx, call_id)
+    call = await lock_call(tx, call_id)
     if call.status == CallStatus.ENDED.value:
         raise Conflict(f"call {call_id!r} has ended; its objectives are final", field="callId")
     query = select(CallObjective).where(CallObjective.live_call_id == call.id)

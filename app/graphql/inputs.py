@@ -2,7 +2,7 @@
 
 import strawberry
 
-from app.calls.service import MetricsUpdate
+from app.calls.performance import MetricsUpdate
 from app.graphql.enums import EnergyLevel, ResponseQuality
 
 

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.auth.errors import Forbidden
-from app.calls import service
+from app.calls import performance, phases, service, supervision, transcripts
 from app.graphql.context import Context
 from app.graphql.enums import (
     CallStatus,
@@ -113,7 +113,7 @@ class Mutation:
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> TranscriptEntry:
         async with info.context.write() as tx:
-            row = await service.add_transcript_entry(
+            row = await transcripts.add_transcript_entry(
                 tx,
                 call_id=call_id,
                 timestamp=timestamp,
@@ -132,7 +132,9 @@ class Mutation:
         self, info: Ctx, call_id: str, metrics: PerformanceMetricsInput
     ) -> PerformanceMetrics:
         async with info.context.write() as tx:
-            row = await service.update_performance_metrics(tx, call_id=call_id, metrics=metrics.to_update())
+            row = await performance.update_performance_metrics(
+                tx, call_id=call_id, metrics=metrics.to_update()
+            )
         return PerformanceMetrics.from_row(row)
 
     @strawberry.mutation(
@@ -185,7 +187,7 @@ class Mutation:
                 )
             supervisor_name = principal.name
         async with info.context.write() as tx:
-            row = await service.add_supervisor_action(
+            row = await supervision.add_supervisor_action(
                 tx,
                 call_id=call_id,
                 supervisor_id=supervisor_id,
@@ -208,7 +210,7 @@ class Mutation:
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> CoachingRecommendation:
         async with info.context.write() as tx:
-            row = await service.add_coaching_recommendation(
+            row = await supervision.add_coaching_recommendation(
                 tx,
                 call_id=call_id,
                 type=type,
@@ -233,7 +235,7 @@ class Mutation:
         ] = None,
     ) -> LiveCall:
         async with info.context.write() as tx:
-            row = await service.update_call_phase(tx, call_id=call_id, phase=phase, quality=quality)
+            row = await phases.update_call_phase(tx, call_id=call_id, phase=phase, quality=quality)
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
