@@ -1,8 +1,8 @@
 """GET /calls/{callId}/report.json and /calls/{callId}/report.md: an ended call's final report.
 
 The analytics written when the call ended, with its transcript (null once retention
-removed it), as a download. Everything HTTP-only lives in ``routes`` here, so an
-authentication layer can wrap these routes in one place.
+removed it), as a download. The same bearer tokens as the GraphQL API apply: any
+role may read a report, a campaign-scoped token only its campaigns' reports.
 """
 
 import json
@@ -14,6 +14,10 @@ from starlette.routing import Route
 
 from app.analytics import reads
 from app.analytics.document import report_document, report_markdown
+from app.auth.errors import Unauthenticated
+from app.auth.principal import Principal
+from app.auth.roles import allowed
+from app.calls.reads import get_call
 from app.graphql.context import Services
 
 
@@ -26,12 +30,35 @@ def _attachment(call_id: str, extension: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{safe}-report.{extension}"'}
 
 
+def _principal(request: Request, services: Services) -> Principal | JSONResponse | None:
+    """The caller, or the error response that refuses it; ``None`` when auth is disabled."""
+    if services.auth.disabled:
+        return None
+    try:
+        principal = services.auth.verify_header(request.headers.get("authorization"))
+    except Unauthenticated as error:
+        return _error(401, error.code, error.message)
+    if principal is None:
+        return _error(401, "UNAUTHENTICATED", "a bearer token is required: Authorization: Bearer <token>")
+    if not allowed(principal.role, "callAnalytics"):
+        return _error(403, "FORBIDDEN", f"role {principal.role.value!r} may not read reports")
+    return principal
+
+
 async def _report(request: Request, extension: str) -> Response:
     call_id: str = request.path_params["call_id"]
     services: Services = request.app.state.services
+    principal = _principal(request, services)
+    if isinstance(principal, JSONResponse):
+        return principal
     async with services.db.read() as session:
         analytics = await reads.get_analytics(session, call_id)
         lines = await reads.transcript(session, call_id)
+        if principal is not None and principal.campaigns is not None:
+            live = await get_call(session, call_id) if analytics is None else None
+            campaign = analytics.campaign_id if analytics is not None else live.campaign_id if live else None
+            if not principal.sees(campaign):
+                analytics = lines = None  # another campaign's call: as if it did not exist
     if analytics is None:
         if lines is None:
             return _error(404, "NOT_FOUND", f"no call with callId {call_id!r}")
