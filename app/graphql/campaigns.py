@@ -40,11 +40,12 @@ class Campaign:
 
 @strawberry.type
 class CampaignQuery:
-    @strawberry.field(description="Every campaign, newest first.")
+    @strawberry.field(description="Every campaign the caller may see, newest first.")
     async def campaigns(self, info: Info[Context, None]) -> list[Campaign]:
         async with info.context.services.db.read() as session:
             rows = await service.list_campaigns(session)
-        return [Campaign.from_row(row) for row in rows]
+        principal = info.context.principal
+        return [Campaign.from_row(row) for row in rows if principal is None or principal.sees(row.id)]
 
     @strawberry.field(description="One campaign; null when there is no such campaign.")
     async def campaign(self, info: Info[Context, None], campaign_id: str) -> Campaign | None:

@@ -143,3 +143,17 @@ def _wait_for_subscriber(client: TestClient) -> None:
     while pubsub.subscriber_count == 0:
         assert time.monotonic() < deadline
         time.sleep(0.01)
+
+
+def test_a_scoped_token_lists_only_its_campaigns(as_role: Callable[..., TokenApi]) -> None:
+    admin = as_role("admin")
+    for campaign in ("camp-a", "camp-b"):
+        admin.data(
+            'mutation($id: String!) { createCampaign(name: $id, objectives: ["o"], costPerMinute: 0.1,'
+            " campaignId: $id) { name } }",
+            id=campaign,
+        )
+
+    campaigns = as_role("viewer", campaigns=["camp-b"]).data("{ campaigns { name } }")["campaigns"]
+
+    assert campaigns == [{"name": "camp-b"}]
