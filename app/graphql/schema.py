@@ -3,6 +3,7 @@
 from functools import partial
 
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -26,6 +27,15 @@ from app.ops.graphql_metrics import MetricsExtension
 Query = merge_types("Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery))
 Mutation = merge_types("Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation))
 
+# QueryDepthLimiter and MaxAliasesLimiter make a new rule class per instance, so as
+# per-request factories they defeat ValidationCache, which keys on the rule classes
+# (strawberry-graphql/strawberry#4635): every operation was validated from scratch.
+# Their rules, made once here, keep a known document a cache hit.
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=10).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+)
+
 schema = CodedSchema(
     query=Query,
     mutation=retrying_mutations(Mutation),
@@ -35,9 +45,8 @@ schema = CodedSchema(
         MetricsExtension,
         partial(ParserCache, maxsize=1_000),
         partial(ValidationCache, maxsize=1_000),
-        partial(QueryDepthLimiter, max_depth=10),
+        partial(AddValidationRules, list(LIMIT_RULES)),
         partial(MaxTokensLimiter, max_token_count=5_000),
-        partial(MaxAliasesLimiter, max_alias_count=30),
         Authorization,
     ],
 )
