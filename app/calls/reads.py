@@ -7,10 +7,9 @@ board of N calls costs the same number of statements as a board of one.
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -112,9 +111,28 @@ async def recommendations_by_call(
     return grouped
 
 
+class TranscriptLine(NamedTuple):
+    """A transcript line read for display: the row's values, without ORM state.
+
+    A monitor opens a call with up to 1,000 lines; loaded as ORM instances they
+    were over half the time of that request (``scripts/bench``, nested read).
+    """
+
+    live_call_id: int
+    order: int
+    timestamp: str
+    speaker: str
+    text: str
+    sentiment: str | None
+    confidence: float | None
+    is_final: bool
+    segment_id: str | None
+    created_at: datetime
+
+
 async def transcripts_by_call(
     session: AsyncSession, call_ids: Sequence[int], *, first: int, after: int | None
-) -> dict[int, list[LiveTranscript]]:
+) -> dict[int, list[TranscriptLine]]:
     """Up to ``first`` lines per call with ``order > after``, by order, in one statement."""
     rank = (
         func.row_number()
@@ -125,9 +143,10 @@ async def transcripts_by_call(
     if after is not None:
         inner = inner.where(col(LiveTranscript.order) > after)
     ranked = inner.subquery()
-    entry = aliased(LiveTranscript, ranked)
-    query = select(entry).where(ranked.c.rank <= first).order_by(ranked.c.live_call_id, ranked.c.order)
-    grouped: dict[int, list[LiveTranscript]] = defaultdict(list)
+    columns = [ranked.c[name] for name in TranscriptLine._fields]
+    query = select(*columns).where(ranked.c.rank <= first).order_by(ranked.c.live_call_id, ranked.c.order)
+    grouped: dict[int, list[TranscriptLine]] = defaultdict(list)
     for row in (await session.exec(query)).all():
-        grouped[row.live_call_id].append(row)
+        line = TranscriptLine._make(row)
+        grouped[line.live_call_id].append(line)
     return grouped

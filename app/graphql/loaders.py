@@ -5,6 +5,7 @@ one event of a subscription (a WebSocket connection outlives any cache).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,11 +16,12 @@ from app.calls.models import (
     CallObjective,
     CallPhase,
     CallSystemConfig,
+    CoachingRecommendation,
     LivePerformanceMetrics,
-    LiveTranscript,
     SentimentAnalysis,
     SupervisorAction,
 )
+from app.calls.reads import TranscriptLine
 from app.core.db import Database
 
 Key = TypeVar("Key")
@@ -30,35 +32,62 @@ TranscriptKey = tuple[int, int, int | None]
 
 
 class Loaders:
+    """One set per request or subscription event; each loader is made on first use.
+
+    Most subscription events (a transcript line, a sentiment move) read nothing,
+    and a WebSocket connection holds a set for its whole life: built eagerly,
+    nine DataLoaders with their closures and caches cost every idle
+    subscription about 200 objects the garbage collector keeps walking.
+    """
+
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.objectives = self._many(
+
+    @cached_property
+    def objectives(self) -> DataLoader[int, list[CallObjective] | None]:
+        return self._many(
             lambda session, ids: reads.ordered_by_call(session, CallObjective, ids), default=list
         )
-        self.phases = self._many(
-            lambda session, ids: reads.ordered_by_call(session, CallPhase, ids), default=list
-        )
-        self.supervisor_actions = self._many(
+
+    @cached_property
+    def phases(self) -> DataLoader[int, list[CallPhase] | None]:
+        return self._many(lambda session, ids: reads.ordered_by_call(session, CallPhase, ids), default=list)
+
+    @cached_property
+    def supervisor_actions(self) -> DataLoader[int, list[SupervisorAction] | None]:
+        return self._many(
             lambda session, ids: reads.ordered_by_call(session, SupervisorAction, ids), default=list
         )
-        self.metrics = self._many(
-            lambda session, ids: reads.one_by_call(session, LivePerformanceMetrics, ids)
-        )
-        self.sentiment = self._many(lambda session, ids: reads.one_by_call(session, SentimentAnalysis, ids))
-        self.system_config = self._many(
-            lambda session, ids: reads.one_by_call(session, CallSystemConfig, ids)
-        )
-        self.recommendations = self._many(
+
+    @cached_property
+    def metrics(self) -> DataLoader[int, LivePerformanceMetrics | None]:
+        return self._many(lambda session, ids: reads.one_by_call(session, LivePerformanceMetrics, ids))
+
+    @cached_property
+    def sentiment(self) -> DataLoader[int, SentimentAnalysis | None]:
+        return self._many(lambda session, ids: reads.one_by_call(session, SentimentAnalysis, ids))
+
+    @cached_property
+    def system_config(self) -> DataLoader[int, CallSystemConfig | None]:
+        return self._many(lambda session, ids: reads.one_by_call(session, CallSystemConfig, ids))
+
+    @cached_property
+    def recommendations(self) -> DataLoader[int, list[CoachingRecommendation] | None]:
+        return self._many(
             lambda session, ids: reads.recommendations_by_call(session, ids, active_only=False),
             default=list,
         )
-        self.active_recommendations = self._many(
+
+    @cached_property
+    def active_recommendations(self) -> DataLoader[int, list[CoachingRecommendation] | None]:
+        return self._many(
             lambda session, ids: reads.recommendations_by_call(session, ids, active_only=True),
             default=list,
         )
-        self.transcripts: DataLoader[TranscriptKey, list[LiveTranscript]] = DataLoader(
-            load_fn=self._load_transcripts
-        )
+
+    @cached_property
+    def transcripts(self) -> DataLoader[TranscriptKey, list[TranscriptLine]]:
+        return DataLoader(load_fn=self._load_transcripts)
 
     def _many(
         self,
@@ -72,9 +101,9 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
-    async def _load_transcripts(self, keys: list[TranscriptKey]) -> list[list[LiveTranscript]]:
+    async def _load_transcripts(self, keys: list[TranscriptKey]) -> list[list[TranscriptLine]]:
         """Keys sharing (first, after) are fetched together: a board asks the same of every call."""
-        found: dict[TranscriptKey, list[LiveTranscript]] = {}
+        found: dict[TranscriptKey, list[TranscriptLine]] = {}
         windows = {(first, after) for _, first, after in keys}
         async with self._db.read() as session:
             for first, after in windows:

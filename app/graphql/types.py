@@ -10,6 +10,7 @@ from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
 from app.calls.errors import InvalidInput
+from app.calls.reads import TranscriptLine
 from app.graphql.enums import (
     CallStatus,
     EnergyLevel,
@@ -177,7 +178,7 @@ class TranscriptEntry:
     created_at: datetime
 
     @classmethod
-    def from_row(cls, row: models.LiveTranscript) -> "TranscriptEntry":
+    def from_row(cls, row: models.LiveTranscript | TranscriptLine) -> "TranscriptEntry":
         return cls(
             order=row.order,
             timestamp=row.timestamp,
