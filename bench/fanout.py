@@ -5,7 +5,8 @@ of one call while a writer appends lines at a fixed rate, each request sent on
 schedule whether or not the previous one has answered. For each line the
 figure is the time from the writer having the mutation's response to the
 last subscriber having the line's event; reported as p50 and p99 over all
-lines after a warm-up. Lines alternate speakers and carry a sentiment three
+lines after a warm-up (negative when every subscriber had the line before the
+writer had its answer). Lines alternate speakers and carry a sentiment three
 times in four, so most lines publish two events, as in a real call.
 """
 
