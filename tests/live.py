@@ -118,11 +118,15 @@ class GraphQLSocket:
 
     @classmethod
     async def open(
-        cls, url: str, protocol: str = "graphql-transport-ws", **connect_options: Any
+        cls,
+        url: str,
+        protocol: str = "graphql-transport-ws",
+        payload: dict[str, Any] | None = None,
+        **connect_options: Any,
     ) -> "GraphQLSocket":
         connection = await connect(url, subprotocols=[protocol], **connect_options)  # type: ignore[list-item]
         socket = cls(connection, protocol)
-        await socket.send({"type": "connection_init", "payload": {}})
+        await socket.send({"type": "connection_init", "payload": payload or {}})
         ack = await socket.receive()
         assert ack["type"] == "connection_ack", ack
         return socket

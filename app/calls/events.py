@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import SQLModel, col, select
@@ -60,6 +61,11 @@ class Event:
 
     @classmethod
     def from_json(cls, message: str) -> "Event":
+        """The event in a published message; every subscriber of a channel shares one parse."""
+        return _parsed(message)
+
+    @classmethod
+    def _parse(cls, message: str) -> "Event":
         data = json.loads(message)
         return cls(
             call_id=data["callId"],
@@ -141,3 +147,8 @@ async def replay(
         query = query.where(col(CallEvent.seq) <= until)
     rows = (await session.exec(query)).all()
     return [Event.from_row(call.call_id, row) for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _parsed(message: str) -> Event:
+    return Event._parse(message)

@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.graphql.loaders import Loaders
+from app.graphql.sharing import SharedResults
 from app.ops.metrics import Metrics
 
 
@@ -29,6 +30,7 @@ class Services:
     pubsub: PubSub
     metrics: Metrics
     auth: Authenticator
+    shared_results: SharedResults = field(default_factory=SharedResults)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
+from app.graphql.sharing import SharingExecutor
 from app.graphql.subscriptions import Subscription
 from app.graphql.webhooks import WebhookQuery
 from app.ops.graphql_metrics import MetricsExtension
@@ -41,6 +42,7 @@ schema = CodedSchema(
     mutation=retrying_mutations(Mutation),
     subscription=Subscription,
     types=list(EVENT_TYPES),
+    execution_context_class=SharingExecutor,
     extensions=[
         MetricsExtension,
         partial(ParserCache, maxsize=1_000),

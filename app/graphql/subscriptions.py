@@ -1,6 +1,7 @@
 """Subscription root: a call's event stream, its live state, and the board."""
 
 from collections.abc import AsyncGenerator
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -9,6 +10,7 @@ from strawberry.types import Info
 from app.calls import streams
 from app.graphql.context import Context
 from app.graphql.events import BoardEvent, CallEvent, to_board_event, to_graphql
+from app.graphql.sharing import shared
 from app.graphql.types import LiveCall
 
 Ctx = Info[Context, None]
@@ -34,7 +36,8 @@ class Subscription:
     ) -> AsyncGenerator[CallEvent, None]:
         services = info.context.services
         async for event in streams.follow_call(services.db, services.pubsub, call_id, after_sequence):
-            yield to_graphql(event, info.context.fresh_loaders())
+            build = partial(to_graphql, event, info.context.fresh_loaders())
+            yield shared(("call", event.call_id, event.seq), build)
 
     @strawberry.subscription(
         description="The whole call, on subscribe and after each change (bursts may be coalesced)."
@@ -42,7 +45,8 @@ class Subscription:
     async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
         services = info.context.services
         async for row in streams.watch_call(services.db, services.pubsub, call_id):
-            yield LiveCall.from_row(row, info.context.fresh_loaders())
+            build = partial(LiveCall.from_row, row, info.context.fresh_loaders())
+            yield shared(("state", row.call_id, row.last_sequence), build)
 
     @strawberry.subscription(
         description=(
@@ -54,4 +58,5 @@ class Subscription:
         principal = info.context.principal
         async for event in streams.follow_board(info.context.services.pubsub):
             if principal is None or principal.sees(event.payload["call"].get("campaign_id")):
-                yield to_board_event(event, info.context.fresh_loaders())
+                build = partial(to_board_event, event, info.context.fresh_loaders())
+                yield shared(("board", event.call_id, event.seq), build)

@@ -15,12 +15,12 @@ from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context, Services
 from app.graphql.http_errors import BodyTooLarge, error_response, limited
-from app.graphql.keepalive import PingingTransportWSHandler
 from app.graphql.schema import schema
+from app.graphql.sharing import SharingTransportWSHandler
 
 
 class GraphQLView(GraphQL[Context, None]):
-    graphql_transport_ws_handler_class = PingingTransportWSHandler
+    graphql_transport_ws_handler_class = SharingTransportWSHandler
     max_body_bytes = 1_048_576
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
