@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
             access_log=False,  # app.ops.request_context logs each request, with its request id
             timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
             ws_max_size=settings.max_body_bytes,
+            ws=settings.ws_implementation,
             ws_per_message_deflate=settings.ws_compression,
         )
 

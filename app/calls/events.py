@@ -133,8 +133,21 @@ async def publish(pubsub: PubSub, events: Sequence[Event]) -> None:
             log.exception("publishing event %s#%d failed", event.call_id, event.seq)
 
 
+@dataclass(frozen=True, slots=True)
+class CallLog:
+    """Which call's log to read: a long subscription keeps this, not the call's row."""
+
+    id: int
+    call_id: str
+
+    @classmethod
+    def of(cls, call: LiveCall) -> "CallLog":
+        assert call.id is not None
+        return cls(call.id, call.call_id)
+
+
 async def replay(
-    session: AsyncSession, call: LiveCall, *, after: int, until: int | None = None, limit: int = 500
+    session: AsyncSession, call: LiveCall | CallLog, *, after: int, until: int | None = None, limit: int = 500
 ) -> list[Event]:
     """Logged events of ``call`` with ``after < seq [<= until]``, in order."""
     query = (
@@ -146,9 +159,29 @@ async def replay(
     if until is not None:
         query = query.where(col(CallEvent.seq) <= until)
     rows = (await session.exec(query)).all()
-    return [Event.from_row(call.call_id, row) for row in rows]
+    return [_interned(Event.from_row(call.call_id, row)) for row in rows]
 
 
 @lru_cache(maxsize=256)
 def _parsed(message: str) -> Event:
-    return Event._parse(message)
+    return _interned(Event._parse(message))
+
+
+_recent: dict[tuple[str, int], Event] = {}
+
+
+def _interned(event: Event) -> Event:
+    """An equal event already in memory, if there is one recent enough.
+
+    Screens that subscribe with ``afterSequence`` each replay the call's log; the
+    equal events they read stay in memory as one object (a call id may repeat
+    across databases in one process, hence the equality check).
+    """
+    key = (event.call_id, event.seq)
+    known = _recent.get(key)
+    if known is not None and known == event:
+        return known
+    if len(_recent) >= 4_096:
+        del _recent[next(iter(_recent))]
+    _recent[key] = event
+    return event

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from app.calls import reads
 from app.calls.enums import CallStatus, EventType
 from app.calls.errors import InvalidInput, ServiceError, call_not_found
-from app.calls.events import BOARD_CHANNEL, Event, call_channel, replay
+from app.calls.events import BOARD_CHANNEL, CallLog, Event, call_channel, replay
 from app.calls.models import LiveCall
 from app.core.db import Database
 from app.core.pubsub import FeedClosed, PubSub, SubscriberOverflow, Subscription
@@ -48,7 +48,7 @@ async def _load_call(db: Database, call_id: str) -> LiveCall:
     return call
 
 
-async def _from_log(db: Database, call: LiveCall, *, after: int, until: int | None = None) -> list[Event]:
+async def _from_log(db: Database, call: CallLog, *, after: int, until: int | None = None) -> list[Event]:
     events: list[Event] = []
     while True:
         async with db.read() as session:
@@ -69,14 +69,13 @@ async def follow_call(
     if after_sequence is not None and after_sequence < 0:
         raise InvalidInput("afterSequence", "must not be negative")
     async with _subscribed(pubsub, call_channel(call_id)) as feed:
-        call = await _load_call(db, call_id)
-        if after_sequence is not None and after_sequence > call.last_sequence:
-            raise InvalidInput(
-                "afterSequence",
-                f"is ahead of the call's last sequence {call.last_sequence}",
-            )
-        last = call.last_sequence if after_sequence is None else after_sequence
-        if after_sequence is None and call.status == CallStatus.ENDED.value:
+        row = await _load_call(db, call_id)
+        call, latest, ended = CallLog.of(row), row.last_sequence, row.status == CallStatus.ENDED.value
+        del row
+        if after_sequence is not None and after_sequence > latest:
+            raise InvalidInput("afterSequence", f"is ahead of the call's last sequence {latest}")
+        last = latest if after_sequence is None else after_sequence
+        if after_sequence is None and ended:
             return
         pending = await _from_log(db, call, after=last)
         while True:
@@ -87,6 +86,7 @@ async def follow_call(
                 last = event.seq
                 if event.type is EventType.CALL_ENDED:
                     return
+            pending = []
             try:
                 message = await feed.get()
             except SubscriberOverflow as error:

@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         description="Seconds between server pings on idle WebSockets (both protocols); 0 turns them off.",
     )
     graphql_allowed_origins: tuple[str, ...] = ()
+    ws_implementation: Literal["wsproto", "websockets-sansio", "websockets"] = Field(
+        default="wsproto",
+        description=(
+            "uvicorn's WebSocket protocol for `python -m app serve`: wsproto holds an idle "
+            "connection in about 3 KB less than websockets and sends as fast."
+        ),
+    )
     ws_compression: bool = Field(
         default=False,
         description=(

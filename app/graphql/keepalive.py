@@ -2,13 +2,15 @@
 
 Strawberry pings only on the legacy graphql-ws protocol ("ka"); on
 graphql-transport-ws it never pings, so a proxy or NAT silently drops idle
-monitors. The protocol lets either side ping: this handler does, at the
-view's keep-alive interval, once the connection is acknowledged.
+monitors. The protocol lets either side ping: the server does, at the view's
+keep-alive interval, once the connection is acknowledged. One task pings
+every connection: a timer task per socket costs more memory than an idle
+subscription's whole state.
 """
 
 import asyncio
 from contextlib import suppress
-from typing import Any
+from typing import Any, Protocol, cast
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -18,27 +20,60 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     PingMessage,
 )
 
+PING = PingMessage({"type": "ping"})
+
+
+class Pinger:
+    """Pings every registered connection each ``interval`` seconds, from one task.
+
+    uvicorn's WebSocket implementations write without waiting for the peer, so
+    a stalled client does not hold up the others.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._connections: set[BaseGraphQLTransportWSHandler[Any, None]] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._connections)
+
+    def add(self, connection: BaseGraphQLTransportWSHandler[Any, None]) -> None:
+        self._connections.add(connection)
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def discard(self, connection: BaseGraphQLTransportWSHandler[Any, None]) -> None:
+        self._connections.discard(connection)
+        if not self._connections and self._task is not None:
+            task, self._task = self._task, None
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            for connection in list(self._connections):
+                try:
+                    await connection.send_message(PING)
+                except Exception:
+                    self._connections.discard(connection)
+
+
+class PingingView(Protocol):
+    pinger: Pinger | None
+
 
 class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
-    _pinger: asyncio.Task[None] | None = None
-
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
-        interval = self.view.keep_alive_interval if self.view.keep_alive else None
-        if self.connection_acknowledged and self._pinger is None and interval:
-            self._pinger = asyncio.create_task(self._ping(interval))
-
-    async def _ping(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.send_message(PingMessage({"type": "ping"}))
-            except Exception:
-                return
+        pinger = cast(PingingView, self.view).pinger
+        if self.connection_acknowledged and pinger is not None:
+            pinger.add(self)
 
     async def shutdown(self) -> None:
-        if self._pinger is not None:
-            self._pinger.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._pinger
+        pinger = cast(PingingView, self.view).pinger
+        if pinger is not None:
+            await pinger.discard(self)
         await super().shutdown()

@@ -15,6 +15,7 @@ from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context, Services
 from app.graphql.http_errors import BodyTooLarge, error_response, limited
+from app.graphql.keepalive import Pinger
 from app.graphql.schema import schema
 from app.graphql.sharing import SharingTransportWSHandler
 
@@ -22,6 +23,7 @@ from app.graphql.sharing import SharingTransportWSHandler
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = SharingTransportWSHandler
     max_body_bytes = 1_048_576
+    pinger: Pinger | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -94,4 +96,6 @@ def graphql_view(settings: Settings) -> GraphQLView:
         allowed_origins=settings.graphql_allowed_origins,
     )
     view.max_body_bytes = settings.max_body_bytes
+    if settings.keep_alive_interval > 0:
+        view.pinger = Pinger(settings.keep_alive_interval)
     return view

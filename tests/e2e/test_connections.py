@@ -41,6 +41,23 @@ async def test_graphql_transport_ws_connections_get_server_pings(
     assert message == {"type": "ping"}
 
 
+async def test_one_task_pings_every_connection_and_stops_when_they_have_gone(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(keep_alive_interval=0.1)
+    baseline = server.run(server.task_count())
+    sockets = [await GraphQLSocket.open(server.ws_url) for _ in range(5)]
+
+    pings = [await socket.receive(within=2) for socket in sockets]
+    tasks = server.run(server.task_count())
+    for socket in sockets:
+        await socket.close()
+
+    assert pings == [{"type": "ping"}] * 5
+    assert tasks == baseline + 5 + 1  # a handler task per connection, one pinger
+    await eventually(lambda: server.run(server.task_count()) <= baseline)
+
+
 async def test_legacy_graphql_ws_connections_get_keep_alive_messages(
     start_server: Callable[..., LiveServer],
 ) -> None:
