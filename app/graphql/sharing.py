@@ -24,10 +24,10 @@ from typing import Any, TypeVar, cast
 from graphql import ExecutionResult, OperationDefinitionNode
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 
 from app.auth.principal import Principal
+from app.graphql.execution import PlainFieldsExecutor
 from app.graphql.keepalive import PingingTransportWSHandler
 
 
@@ -148,8 +148,8 @@ class SharedResults:
                 del self._by_data[id(entry.result.data)]
 
 
-class SharingExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, executing a ``Shared`` subscription event once per key."""
+class SharingExecutor(PlainFieldsExecutor):
+    """The schema's executor: a ``Shared`` subscription event is executed once per key."""
 
     _share_key: Hashable | None = None
 
