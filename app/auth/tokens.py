@@ -4,7 +4,7 @@ import logging
 import os
 import secrets
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,10 @@ class Authenticator:
     audience: str = ""
     issuer: str | None = None
     role_claim: str = "role"
+    _verified: dict[str, tuple[Principal, float]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    """Tokens already verified, until their expiry: a screen sends the same token with every request."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Authenticator":
@@ -71,6 +75,19 @@ class Authenticator:
         return replace(base, verifying_key=secret, signing_key=secret, algorithms=("HS256",))
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            principal, expires = known
+            if time.time() < expires:
+                return principal
+            del self._verified[token]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= 4_096:
+            del self._verified[next(iter(self._verified))]
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -98,12 +115,13 @@ class Authenticator:
             isinstance(campaigns, list) and all(isinstance(c, str) for c in campaigns)
         ):
             raise Unauthenticated("the token's 'campaigns' claim must be a list of campaign ids")
-        return Principal(
+        principal = Principal(
             subject=str(claims["sub"]),
             name=str(claims.get("name") or claims["sub"]),
             role=role,
             campaigns=frozenset(campaigns) if campaigns is not None else None,
         )
+        return principal, float(claims["exp"])
 
     def verify_header(self, value: str | None) -> Principal | None:
         """A principal from ``Authorization: Bearer …``; ``None`` when there is no header."""

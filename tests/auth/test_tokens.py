@@ -64,6 +64,17 @@ def test_a_valid_token_is_served(secured_client: TestClient, mint: Callable[...,
     assert body == {"liveCalls": []}
 
 
+def test_a_token_served_before_is_refused_once_it_has_expired(secured_client: TestClient) -> None:
+    token = jwt.encode(_claims(exp=int(time.time()) + 2), SECRET, algorithm="HS256")
+    assert TokenApi(secured_client, token).data(QUERY) == {"liveCalls": []}
+    while time.time() < jwt.decode(token, options={"verify_signature": False})["exp"]:
+        time.sleep(0.05)
+
+    body = TokenApi(secured_client, token).execute(QUERY)
+
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 def test_introspection_needs_no_token_so_graphiql_can_load_the_schema(secured_client: TestClient) -> None:
     body = TokenApi(secured_client, None).data("{ __schema { queryType { name } } }")
 
