@@ -12,6 +12,7 @@ are the same.
 """
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from graphql import (
@@ -26,18 +27,31 @@ from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-Plan = tuple[tuple[str, Callable[..., Any], Callable[[Any], Any], bool], ...]
-"""Per field: response name, its default resolver, the output coercion, whether null is allowed."""
+Plan = tuple[tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool], ...]
+"""Per field: response name, how to read it, the output coercion, whether null is allowed."""
 
 
-def _plain(field: GraphQLField | None, has_arguments: bool) -> tuple[Callable[[Any], Any], bool] | None:
-    if field is None or has_arguments or field.args or not getattr(field.resolve, "_is_default", False):
+def _plain(
+    field: GraphQLField | None, has_arguments: bool
+) -> tuple[Callable[[Any], Any], Callable[[Any], Any], bool] | None:
+    resolve = field.resolve if field is not None else None
+    if (
+        field is None
+        or resolve is None
+        or has_arguments
+        or field.args
+        or not getattr(resolve, "_is_default", False)
+    ):
         return None
     nullable = not isinstance(field.type, GraphQLNonNull)
     leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
         return None
-    return leaf.coerce_output_value, nullable
+    definition = (field.extensions or {}).get("strawberry-definition")
+    if definition is not None and definition.default_resolver is getattr:
+        # What Strawberry's default resolver does, without its two calls in between.
+        return attrgetter(definition.python_name), leaf.coerce_output_value, nullable
+    return (lambda source: resolve(source, None)), leaf.coerce_output_value, nullable
 
 
 class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -64,9 +78,9 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete_plain(plan: Plan, source: Any) -> dict[str, Any] | None:
         """The object's result, or ``None`` when a field needs graphql-core's error handling."""
         data: dict[str, Any] = {}
-        for name, resolve, coerce, nullable in plan:
+        for name, read, coerce, nullable in plan:
             try:
-                value = resolve(source, None)
+                value = read(source)
                 if value is None:
                     if not nullable:
                         return None
@@ -98,7 +112,7 @@ class PlainFieldsExecutor(StrawberryGraphQLCoreExecutionContext):
             plain = _plain(field, bool(node.arguments))
             if field is None or plain is None:
                 break
-            steps.append((name, field.resolve, *plain))
+            steps.append((name, *plain))
         else:
             plan = tuple(steps)
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
