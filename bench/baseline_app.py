@@ -4,7 +4,7 @@ It takes the same request body the API's ``addTranscriptEntry`` gets and
 stores the line with one aiosqlite INSERT in its own transaction, on a file
 with the API's pragmas (WAL, synchronous=NORMAL). No GraphQL, no ORM, no
 events: the floor under what any write endpoint on this stack can cost.
-Served by uvicorn exactly like the API (``bench.servers.baseline_server``).
+Served by uvicorn exactly like the API (``bench.servers.reference_server``).
 """
 
 import os

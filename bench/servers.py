@@ -196,13 +196,14 @@ def app_server(workdir: Path, name: str) -> Iterator[Server]:
 
 
 @contextmanager
-def baseline_server(workdir: Path) -> Iterator[Server]:
-    """The bare Starlette endpoint of ``bench.baseline_app``, served by uvicorn like the app."""
-    for stale in workdir.glob("baseline.db*"):
+def reference_server(workdir: Path, module: str) -> Iterator[Server]:
+    """A reference app (``bench.baseline_app``, ``bench.strawberry_app``), served by uvicorn like the API."""
+    name = module.rpartition(".")[2]
+    for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
-    env = {**os.environ, "BASELINE_DATABASE": str(workdir / "baseline.db")}
-    command = [sys.executable, "-m", "uvicorn", "bench.baseline_app:app", "--log-level", "warning"]
-    server = _spawn(command, env, workdir / "baseline.log")
+    env = {**os.environ, "BASELINE_DATABASE": str(workdir / f"{name}.db")}
+    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning"]
+    server = _spawn(command, env, workdir / f"{name}.log")
     try:
         yield server
     finally:

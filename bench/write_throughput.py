@@ -1,11 +1,13 @@
 """2. Write throughput: addTranscriptEntry per second, as a share of a bare INSERT endpoint's.
 
-wrk drives both servers in turn with the same 32 connections and the same
+wrk drives three servers in turn with the same 32 connections and the same
 request bodies: first ``bench.baseline_app`` (Starlette, one raw aiosqlite
-INSERT), then the API (one uvicorn worker, SQLite file, memory:// pub/sub)
-with every side effect of a final line with a sentiment: order, speaker,
-sentiment roll, two events in the log, publish. Lines go round-robin to
-``calls`` calls. Each server gets an unmeasured warm-up first.
+INSERT), then ``bench.strawberry_app`` (the same mutation in Strawberry with no
+database: the ceiling Strawberry itself sets), then the API (one uvicorn
+worker, SQLite file, memory:// pub/sub) with every side effect of a final line
+with a sentiment: order, speaker, sentiment roll, two events in the log,
+publish. Lines go round-robin to ``calls`` calls. Each server gets an
+unmeasured warm-up first.
 """
 
 from dataclasses import dataclass, replace
@@ -17,7 +19,7 @@ import uvloop
 from bench import statements, wrk
 from bench.api import ADD_LINE, Api
 from bench.report import Benchmark, Figure, ms
-from bench.servers import Server, app_server, baseline_server
+from bench.servers import Server, app_server, reference_server
 
 TARGET = 0.15
 
@@ -68,8 +70,10 @@ async def _start_calls(server: Server, calls: int) -> None:
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     wrk.ensure()
-    with baseline_server(workdir) as server:
+    with reference_server(workdir, "bench.baseline_app") as server:
         baseline = _load(server, sizes, workdir)
+    with reference_server(workdir, "bench.strawberry_app") as server:
+        ceiling = _load(server, sizes, workdir)
     with app_server(workdir, "write") as server:
         uvloop.run(_start_calls(server, sizes.calls))
         api = _load(server, sizes, workdir)
@@ -83,7 +87,10 @@ def run(workdir: Path, smoke: bool) -> Figure:
             f"{api.per_second:,.0f} addTranscriptEntry/s ÷ {baseline.per_second:,.0f} bare INSERT/s; "
             f"wrk, {sizes.connections} connections, {sizes.seconds:g} s each, 0 errors; "
             f"server CPU per request {ms(api.server_cpu)} vs {ms(baseline.server_cpu)}; "
-            f"{len(sent)} SQL statements per append"
+            f"{len(sent)} SQL statements per append; "
+            f"Strawberry alone (same mutation, no database, bench/strawberry_app.py): "
+            f"{ceiling.per_second:,.0f}/s = {ceiling.per_second / baseline.per_second:.0%}, "
+            f"{ms(ceiling.server_cpu)} CPU per request"
         ),
         target=BENCHMARK.target,
         met=ratio >= TARGET,

@@ -10,7 +10,8 @@ transport encodes once (``SharedResults.encoded``).
 
 A result is reused only briefly (``ttl``): nested lists under an event are read
 when it is executed, so a subscriber replaying the same event minutes later
-gets a fresh execution.
+gets a fresh execution. Screens following one event run within milliseconds of
+each other, so a second is plenty, and at most ``size`` results are held.
 """
 
 import asyncio
@@ -69,7 +70,7 @@ class _Entry:
 class SharedResults:
     """Recent subscription results by key, and their ``data`` encoded once."""
 
-    def __init__(self, *, ttl: float = 2.0, size: int = 4_096) -> None:
+    def __init__(self, *, ttl: float = 1.0, size: int = 1_024) -> None:
         self.ttl = ttl
         self.size = size
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()

@@ -1,0 +1,54 @@
+"""The write-throughput ceiling Strawberry sets: ``addTranscriptEntry`` with no database.
+
+The same document, arguments and selection as the API's, answered by a resolver
+that builds the entry in memory: no authentication, no ORM, no transaction, no
+events. Its rate, as a share of the bare INSERT's, is the most any mutation
+served by Strawberry on this stack can reach. Served by uvicorn like the API
+(``bench.servers.reference_server``).
+"""
+
+from datetime import UTC, datetime
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, ValidationCache
+
+from app.graphql.enums import Sentiment, Speaker
+
+
+@strawberry.type
+class TranscriptEntry:
+    order: int
+    speaker: Speaker
+    text: str
+    sentiment: Sentiment | None
+    created_at: datetime
+
+
+@strawberry.type
+class Query:
+    ok: bool = True
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def add_transcript_entry(
+        self,
+        call_id: str,
+        timestamp: str,
+        speaker: Speaker,
+        text: str,
+        sentiment: Sentiment | None = None,
+        confidence: float | None = None,
+        is_final: bool = True,
+    ) -> TranscriptEntry:
+        return TranscriptEntry(
+            order=0, speaker=speaker, text=text, sentiment=sentiment, created_at=datetime.now(UTC)
+        )
+
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ParserCache, ValidationCache])
+app = Starlette(routes=[Route("/graphql", GraphQL(schema), methods=["POST"])])
