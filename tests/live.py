@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -34,7 +35,14 @@ class LiveServer:
         if send_buffer is not None:
             self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
         self.listener.bind(("127.0.0.1", 0))
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            ws=settings.ws_implementation,
+        )
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -84,6 +92,10 @@ class LiveServer:
 
     async def task_count(self) -> int:
         return len(asyncio.all_tasks())
+
+    async def task_kinds(self) -> Counter[str]:
+        """Running tasks by their coroutine's qualified name, e.g. ``Pinger._run``."""
+        return Counter(task.get_coro().__qualname__ for task in asyncio.all_tasks())
 
 
 class Http:

@@ -7,6 +7,7 @@ import json
 import secrets
 import socket as sockets
 import struct
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -45,17 +46,24 @@ async def test_one_task_pings_every_connection_and_stops_when_they_have_gone(
     start_server: Callable[..., LiveServer],
 ) -> None:
     server = start_server(keep_alive_interval=0.1)
-    baseline = server.run(server.task_count())
+    baseline = server.run(server.task_kinds())
     sockets = [await GraphQLSocket.open(server.ws_url) for _ in range(5)]
-
-    pings = [await socket.receive(within=2) for socket in sockets]
-    # A handler task per connection and one pinger (cancelled init timers may linger a moment).
-    await eventually(lambda: server.run(server.task_count()) == baseline + 5 + 1)
-    for socket in sockets:
-        await socket.close()
+    try:
+        pings = [await socket.receive(within=2) for socket in sockets]
+        # uvicorn's own task per connection and one pinger; cancelled init timers may linger a moment.
+        await eventually(lambda: added_tasks(server, baseline) == (6, 1))
+    finally:
+        for socket in sockets:
+            await socket.close()
 
     assert pings == [{"type": "ping"}] * 5
-    await eventually(lambda: server.run(server.task_count()) <= baseline)
+    await eventually(lambda: added_tasks(server, baseline) == (0, 0))
+
+
+def added_tasks(server: LiveServer, baseline: Counter[str]) -> tuple[int, int]:
+    """Tasks running beyond ``baseline``: in all, and pinging."""
+    added = server.run(server.task_kinds()) - baseline
+    return added.total(), added["Pinger._run"]
 
 
 async def test_legacy_graphql_ws_connections_get_keep_alive_messages(

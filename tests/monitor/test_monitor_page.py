@@ -117,7 +117,8 @@ def _drop_websockets(server: LiveServer) -> int:
     """Cut every WebSocket at the server without a closing handshake, as a network failure does."""
 
     async def drop() -> int:
-        sockets = [c for c in server.server.server_state.connections if "WebSocket" in type(c).__name__]
+        connections = server.server.server_state.connections
+        sockets = [c for c in connections if getattr(c, "scope", {}).get("type") == "websocket"]
         for connection in sockets:
             connection.transport.abort()
         return len(sockets)
