@@ -1,5 +1,6 @@
 """Assembles the ASGI app: routes, lifespan, shared services."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,6 +23,18 @@ from app.ops.shutdown import Drain
 from app.workers import background_tasks
 
 
+def exempt_startup_objects_from_gc() -> None:
+    """Keep the collector off what startup built: the schema, the ORM's mappers, the modules.
+
+    Those objects live as long as the process, yet every full collection walks
+    them all again; under a steady write load that was about a quarter of the
+    server's CPU (benchmark 2). Freezing them after startup leaves the
+    collector only what requests create.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     view = graphql_view(settings)
@@ -36,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub), auth=auth
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
+        exempt_startup_objects_from_gc()
         try:
             async with background_tasks(settings, db, pubsub):
                 with drain.on_signals():

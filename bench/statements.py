@@ -2,7 +2,8 @@
 
 The count is a property of the code, not of timing, so it is measured on the
 app built by ``create_app`` over the benchmark's own database file, with a
-SQLAlchemy listener on every engine; the server under load needs no hooks.
+SQLAlchemy listener on every engine and SQLite's own trace on the group
+commit's connection (``SQLiteWriter.trace``); the server under load needs no hooks.
 ``BEGIN``, ``COMMIT`` and ``ROLLBACK`` (a read session's end) count too: each is a round trip to the database.
 """
 
@@ -14,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+from app.core.sqlite_writer import SQLiteWriter
+from app.graphql.context import Services
 from app.main import create_app
 from bench.api import authorization
 from bench.servers import Server
@@ -34,14 +37,18 @@ class _Counter:
 
 
 @contextmanager
-def _counting() -> Iterator[_Counter]:
+def _counting(writer: SQLiteWriter | None) -> Iterator[_Counter]:
     counter = _Counter()
     event.listen(Engine, "before_cursor_execute", counter)
     event.listen(Engine, "commit", counter.on_commit)
     event.listen(Engine, "rollback", counter.on_rollback)
+    if writer is not None:
+        writer.trace = counter.statements.append
     try:
         yield counter
     finally:
+        if writer is not None:
+            writer.trace = None
         event.remove(Engine, "before_cursor_execute", counter)
         event.remove(Engine, "commit", counter.on_commit)
         event.remove(Engine, "rollback", counter.on_rollback)
@@ -60,6 +67,7 @@ def count(server: Server, query: str, variables: dict[str, Any]) -> list[str]:
                 raise RuntimeError(str(response.json()["errors"]))
 
         execute()
-        with _counting() as counter:
+        services: Services = client.app.state.services  # type: ignore[attr-defined]
+        with _counting(services.db.sqlite_writer) as counter:
             execute()
     return counter.statements

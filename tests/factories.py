@@ -50,9 +50,10 @@ LIVE_CALL = f"query Call($callId: String!) {{ liveCall(callId: $callId) {{ {NEST
 ADD_LINE = """
 mutation Line($callId: String!, $text: String!, $speaker: Speaker! = AGENT,
               $sentiment: Sentiment, $isFinal: Boolean! = true, $confidence: Float,
-              $timestamp: String! = "00:00:01") {
+              $timestamp: String! = "00:00:01", $segmentId: String, $idempotencyKey: String) {
   addTranscriptEntry(callId: $callId, timestamp: $timestamp, speaker: $speaker, text: $text,
-                     sentiment: $sentiment, confidence: $confidence, isFinal: $isFinal) {
+                     sentiment: $sentiment, confidence: $confidence, isFinal: $isFinal,
+                     segmentId: $segmentId, idempotencyKey: $idempotencyKey) {
     order timestamp speaker text sentiment confidence isFinal createdAt
   }
 }

@@ -96,20 +96,24 @@ class Transaction:
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
         """Append the next event of ``call``; the caller holds the call's row lock."""
         assert call.id is not None
-        call.last_sequence += 1
-        now = utcnow()
+        event = next_event(call, kind, payload)
         self.session.add(
             CallEvent(
                 live_call_id=call.id,
-                seq=call.last_sequence,
+                seq=event.seq,
                 type=kind.value,
                 payload=payload,
-                created_at=now,
+                created_at=event.created_at,
             )
         )
-        event = Event(call.call_id, call.last_sequence, kind, payload, now)
         self.events.append(event)
         return event
+
+
+def next_event(call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
+    """The call's next event; moves ``last_sequence`` on (the caller stores it)."""
+    call.last_sequence += 1
+    return Event(call.call_id, call.last_sequence, kind, payload, utcnow())
 
 
 @asynccontextmanager

@@ -26,20 +26,21 @@ def fingerprint(operation: str, arguments: dict[str, Any]) -> str:
 async def replayed(
     tx: Transaction, call: LiveCall, key: str, operation: str, arguments: dict[str, Any]
 ) -> int | None:
-    """The id of the record a previous request with ``key`` created, if any.
-
-    The same key with other content is a client bug, not a retry: CONFLICT.
-    """
+    """The id of the record a previous request with ``key`` created, if any."""
     row = (
         await tx.session.exec(
             select(IdempotencyKey).where(IdempotencyKey.live_call_id == call.id, IdempotencyKey.key == key)
         )
     ).first()
-    if row is None:
-        return None
+    return None if row is None else served(row, operation, arguments)
+
+
+def served(row: IdempotencyKey, operation: str, arguments: dict[str, Any]) -> int:
+    """The record ``row`` says was created; the same key with other content is a client bug,
+    not a retry: CONFLICT."""
     if row.operation != operation or row.fingerprint != fingerprint(operation, arguments):
         raise Conflict(
-            f"idempotencyKey {key!r} was already used for a different {row.operation} request",
+            f"idempotencyKey {row.key!r} was already used for a different {row.operation} request",
             field="idempotencyKey",
         )
     return row.record_id
@@ -53,14 +54,18 @@ def remember(
     arguments: dict[str, Any],
     record_id: int,
 ) -> None:
+    tx.session.add(key_row(call, key, operation, arguments, record_id))
+
+
+def key_row(
+    call: LiveCall, key: str, operation: str, arguments: dict[str, Any], record_id: int
+) -> IdempotencyKey:
     assert call.id is not None
-    tx.session.add(
-        IdempotencyKey(
-            live_call_id=call.id,
-            key=key,
-            operation=operation,
-            fingerprint=fingerprint(operation, arguments),
-            record_id=record_id,
-            created_at=utcnow(),
-        )
+    return IdempotencyKey(
+        live_call_id=call.id,
+        key=key,
+        operation=operation,
+        fingerprint=fingerprint(operation, arguments),
+        record_id=record_id,
+        created_at=utcnow(),
     )

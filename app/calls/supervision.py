@@ -16,7 +16,7 @@ from app.calls.models import (
     SupervisorAction,
 )
 from app.calls.service import end_call
-from app.calls.transcripts import MAX_TEXT_LENGTH
+from app.calls.transcript_line import MAX_TEXT_LENGTH
 from app.calls.validation import in_range, not_blank
 from app.core.sqltypes import utcnow
 

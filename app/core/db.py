@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.config import Settings
+from app.core.sqlite_writer import SQLiteWriter
 
 
 def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: bool) -> None:
@@ -82,9 +83,11 @@ class Database:
             self.reader = create_async_engine(url, pool_size=8, max_overflow=8)
             _sqlite_pragmas(self.writer, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=True)
             _sqlite_pragmas(self.reader, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=False)
+            self.sqlite_writer: SQLiteWriter | None = SQLiteWriter(self.writer)
         else:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.reader = self.writer
+            self.sqlite_writer = None
         self._write_sessions = async_sessionmaker(
             self.writer, class_=AsyncSession, expire_on_commit=False, autoflush=False
         )

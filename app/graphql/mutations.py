@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from app.auth.errors import Forbidden
 from app.calls import performance, phases, service, supervision, transcripts
+from app.calls.transcript_line import Line
 from app.graphql.context import Context
 from app.graphql.enums import (
     CallStatus,
@@ -112,19 +113,19 @@ class Mutation:
         ] = None,
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> TranscriptEntry:
-        async with info.context.write() as tx:
-            row = await transcripts.add_transcript_entry(
-                tx,
-                call_id=call_id,
-                timestamp=timestamp,
-                speaker=speaker,
-                text=text,
-                sentiment=sentiment,
-                confidence=confidence,
-                is_final=is_final,
-                segment_id=segment_id,
-                idempotency_key=idempotency_key,
-            )
+        line = Line(
+            call_id=call_id,
+            timestamp=timestamp,
+            speaker=speaker,
+            text=text,
+            is_final=is_final,
+            sentiment=sentiment,
+            confidence=confidence,
+            segment_id=segment_id,
+            idempotency_key=idempotency_key,
+        )
+        services = info.context.services
+        row = await transcripts.add_transcript_entry(services.db, services.pubsub, line)
         return TranscriptEntry.from_row(row)
 
     @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")

@@ -1,0 +1,110 @@
+"""Group commit for SQLite: the hot write path as plain SQL, many writes per transaction.
+
+Through the ORM an append is ten statements, each a hop from the event loop
+to aiosqlite's thread and back, plus the unit of work's bookkeeping: about
+3 ms of CPU, so one worker managed a few hundred lines a second. A job here is
+a plain function over the ``sqlite3`` connection. Jobs queued while a batch
+runs go into the next one: one checkout of the writer connection, one hop to
+its thread, one ``BEGIN IMMEDIATE`` and one ``COMMIT`` for the whole batch.
+Each job runs inside its own savepoint, so a job that raises (an unknown call,
+a conflict) is rolled back alone and its caller gets the exception; the
+others commit. Jobs run in the order they were queued.
+
+The writer uses the same one-connection engine as ORM write sessions, so the
+two never hold SQLite's write lock at once; they take turns at the pool.
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
+Job = Callable[[sqlite3.Connection], Any]
+Trace = Callable[[str], None]
+
+MAX_BATCH = 256
+
+
+class SQLiteWriter:
+    def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: list[tuple[asyncio.Future[Any], Job]] = []
+        self._draining: asyncio.Task[None] | None = None
+        self.trace: Trace | None = None
+        self.batches = 0
+        self.jobs = 0
+
+    async def run(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``job`` in the next batch's transaction; its exception is raised here."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.append((future, job))
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[: self._max_batch]
+                del self._queue[: self._max_batch]
+                try:
+                    outcomes = await self._run_batch([job for _, job in batch])
+                except BaseException as error:
+                    for future, _ in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    if not isinstance(error, Exception):
+                        raise
+                    continue
+                for (future, _), (ok, value) in zip(batch, outcomes, strict=True):
+                    if future.done():  # the caller was cancelled; its write stands
+                        continue
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(value)
+        finally:
+            self._draining = None
+
+    async def _run_batch(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
+        self.batches += 1
+        self.jobs += len(jobs)
+        async with self._engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            # aiosqlite runs every call on the connection's own thread; its _execute
+            # is the one way to run a whole batch there in a single hop.
+            return cast(
+                list[tuple[bool, Any]],
+                await driver._execute(_transaction, driver._conn, jobs, self.trace),  # type: ignore[union-attr]
+            )
+
+
+def _transaction(
+    connection: sqlite3.Connection, jobs: list[Job], trace: Trace | None
+) -> list[tuple[bool, Any]]:
+    """Run on the connection's thread: every job in its savepoint, then one commit."""
+    connection.set_trace_callback(trace)
+    outcomes: list[tuple[bool, Any]] = []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for job in jobs:
+            connection.execute("SAVEPOINT job")
+            try:
+                outcomes.append((True, job(connection)))
+            except Exception as error:
+                connection.execute("ROLLBACK TO job")
+                outcomes.append((False, error))
+            connection.execute("RELEASE job")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.set_trace_callback(None)
+    return outcomes

@@ -1,0 +1,112 @@
+"""The SQLite group commit: jobs share transactions, fail alone, keep their order."""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from app.core.db import Database
+from app.core.sqlite_writer import SQLiteWriter
+
+
+@pytest.fixture
+async def writer(db: Database) -> AsyncIterator[SQLiteWriter]:
+    if db.sqlite_writer is None:
+        pytest.skip("the group commit is SQLite's write path")
+    await db.sqlite_writer.run(lambda c: c.execute("CREATE TABLE notes (n INTEGER NOT NULL UNIQUE)"))
+    yield db.sqlite_writer
+
+
+def note(n: int) -> Callable[[sqlite3.Connection], int]:
+    def job(connection: sqlite3.Connection) -> int:
+        connection.execute("INSERT INTO notes (n) VALUES (?)", (n,))
+        return n
+
+    return job
+
+
+def fail_after(n: int) -> Callable[[sqlite3.Connection], None]:
+    def job(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO notes (n) VALUES (?)", (n,))
+        raise LookupError(f"job {n} gives up")
+
+    return job
+
+
+def notes(connection: sqlite3.Connection) -> list[int]:
+    return [n for (n,) in connection.execute("SELECT n FROM notes ORDER BY rowid")]
+
+
+async def test_jobs_queued_while_a_batch_runs_commit_together_in_the_next(writer: SQLiteWriter) -> None:
+    batches = writer.batches
+
+    results = await asyncio.gather(*(writer.run(note(n)) for n in range(50)))
+
+    assert results == list(range(50))
+    assert writer.batches - batches <= 2
+    assert await writer.run(notes) == list(range(50))
+
+
+async def test_a_job_that_raises_is_rolled_back_alone_and_its_caller_gets_the_error(
+    writer: SQLiteWriter,
+) -> None:
+    results = await asyncio.gather(
+        writer.run(note(1)), writer.run(fail_after(2)), writer.run(note(3)), return_exceptions=True
+    )
+
+    assert results[0] == 1
+    assert isinstance(results[1], LookupError)
+    assert results[2] == 3
+    assert await writer.run(notes) == [1, 3]
+
+
+async def test_a_database_error_in_one_job_leaves_the_others_committed(writer: SQLiteWriter) -> None:
+    results = await asyncio.gather(
+        writer.run(note(1)), writer.run(note(1)), writer.run(note(2)), return_exceptions=True
+    )
+
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert await writer.run(notes) == [1, 2]
+
+
+async def test_jobs_run_in_the_order_they_were_queued(writer: SQLiteWriter) -> None:
+    order = [7, 3, 9, 1, 5]
+
+    await asyncio.gather(*(writer.run(note(n)) for n in order))
+
+    assert await writer.run(notes) == order
+
+
+async def test_a_batch_whose_commit_fails_fails_every_job_in_it_and_writes_nothing(
+    writer: SQLiteWriter,
+) -> None:
+    await writer.run(
+        lambda c: c.execute(
+            "CREATE TABLE pending (n INTEGER REFERENCES notes (n) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    )
+
+    def dangling(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO pending (n) VALUES (404)")  # checked only at COMMIT
+
+    results = await asyncio.gather(
+        writer.run(note(1)), writer.run(dangling), writer.run(note(2)), return_exceptions=True
+    )
+
+    assert [type(result) for result in results] == [sqlite3.IntegrityError] * 3
+    assert await writer.run(notes) == []
+    assert await writer.run(note(3)) == 3  # the connection is usable again
+
+
+async def test_the_orm_writer_and_the_group_commit_take_turns_on_one_connection(
+    db: Database, writer: SQLiteWriter
+) -> None:
+    async def orm_note(n: int) -> None:
+        async with db.write() as session:
+            connection = await session.connection()
+            await connection.exec_driver_sql(f"INSERT INTO notes (n) VALUES ({n})")
+
+    await asyncio.gather(*(orm_note(n) if n % 2 else writer.run(note(n)) for n in range(20)))
+
+    assert sorted(await writer.run(notes)) == list(range(20))
