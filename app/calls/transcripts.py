@@ -33,8 +33,9 @@ async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line) -> Live
     """
     line.validate()
     if db.sqlite_writer is not None:
-        appended = await db.sqlite_writer.run(partial(transcripts_sqlite.append, line))
-        await publish(pubsub, appended.events)
+        appended = await db.sqlite_writer.run(
+            partial(transcripts_sqlite.append, line), then=lambda done: publish(pubsub, done.events)
+        )
         return appended.entry
     async with write_transaction(db, pubsub) as tx:
         return await _append(tx, line)

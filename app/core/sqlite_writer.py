@@ -8,21 +8,29 @@ runs go into the next one: one checkout of the writer connection, one hop to
 its thread, one ``BEGIN IMMEDIATE`` and one ``COMMIT`` for the whole batch.
 Each job runs inside its own savepoint, so a job that raises (an unknown call,
 a conflict) is rolled back alone and its caller gets the exception; the
-others commit. Jobs run in the order they were queued.
+others commit. Jobs run in the order they were queued, and what each job
+hands on after commit (``then``: its events to publish) is handed on in that
+order too, before any caller resumes: callers resuming in any order and then
+publishing would let a subscriber see a call's event 3 before event 2, and
+every subscriber would go back to the log for the gap.
 
 The writer uses the same one-connection engine as ORM write sessions, so the
 two never hold SQLite's write lock at once; they take turns at the pool.
 """
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+log = logging.getLogger(__name__)
+
 T = TypeVar("T")
 Job = Callable[[sqlite3.Connection], Any]
+Then = Callable[[Any], Awaitable[None]]
 Trace = Callable[[str], None]
 
 MAX_BATCH = 256
@@ -32,16 +40,23 @@ class SQLiteWriter:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._engine = engine
         self._max_batch = max_batch
-        self._queue: list[tuple[asyncio.Future[Any], Job]] = []
+        self._queue: list[tuple[asyncio.Future[Any], Job, Then | None]] = []
         self._draining: asyncio.Task[None] | None = None
         self.trace: Trace | None = None
         self.batches = 0
         self.jobs = 0
 
-    async def run(self, job: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``job`` in the next batch's transaction; its exception is raised here."""
+    async def run(
+        self,
+        job: Callable[[sqlite3.Connection], T],
+        then: Callable[[T], Awaitable[None]] | None = None,
+    ) -> T:
+        """Run ``job`` in the next batch's transaction; its exception is raised here.
+
+        ``then`` gets the job's result once the batch has committed, in queue order.
+        """
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append((future, job))
+        self._queue.append((future, job, then))
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
         return await future
@@ -52,15 +67,18 @@ class SQLiteWriter:
                 batch = self._queue[: self._max_batch]
                 del self._queue[: self._max_batch]
                 try:
-                    outcomes = await self._run_batch([job for _, job in batch])
+                    outcomes = await self._run_batch([job for _, job, _ in batch])
                 except BaseException as error:
-                    for future, _ in batch:
+                    for future, _, _ in batch:
                         if not future.done():
                             future.set_exception(error)
                     if not isinstance(error, Exception):
                         raise
                     continue
-                for (future, _), (ok, value) in zip(batch, outcomes, strict=True):
+                for (_, _, then), (ok, value) in zip(batch, outcomes, strict=True):
+                    if ok and then is not None:
+                        await _hand_on(then, value)
+                for (future, _, _), (ok, value) in zip(batch, outcomes, strict=True):
                     if future.done():  # the caller was cancelled; its write stands
                         continue
                     if ok:
@@ -82,6 +100,14 @@ class SQLiteWriter:
                 list[tuple[bool, Any]],
                 await driver._execute(_transaction, driver._conn, jobs, self.trace),  # type: ignore[union-attr]
             )
+
+
+async def _hand_on(then: Then, value: Any) -> None:
+    try:
+        await then(value)
+    except Exception:
+        # Committed is committed: the caller still gets its result.
+        log.exception("after-commit step of a write failed")
 
 
 def _transaction(

@@ -110,3 +110,31 @@ async def test_the_orm_writer_and_the_group_commit_take_turns_on_one_connection(
     await asyncio.gather(*(orm_note(n) if n % 2 else writer.run(note(n)) for n in range(20)))
 
     assert sorted(await writer.run(notes)) == list(range(20))
+
+
+async def test_what_jobs_hand_on_after_commit_is_handed_on_in_queue_order_before_callers_resume(
+    writer: SQLiteWriter,
+) -> None:
+    handed: list[int] = []
+    seen_on_return: dict[int, list[int]] = {}
+
+    async def publish(n: int) -> None:
+        await asyncio.sleep(0)  # a publish that yields must not let a later job's overtake it
+        handed.append(n)
+
+    async def write(n: int) -> None:
+        await writer.run(note(n), then=publish)
+        seen_on_return[n] = list(handed)
+
+    await asyncio.gather(*(write(n) for n in range(10)))
+
+    assert handed == list(range(10))
+    assert all(n in seen for n, seen in seen_on_return.items())
+
+
+async def test_a_failing_after_commit_step_does_not_fail_the_committed_write(writer: SQLiteWriter) -> None:
+    async def broken(_: int) -> None:
+        raise ConnectionError("pub/sub is down")
+
+    assert await writer.run(note(1), then=broken) == 1
+    assert await writer.run(notes) == [1]
