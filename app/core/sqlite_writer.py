@@ -37,6 +37,9 @@ MAX_BATCH = 256
 
 
 class SQLiteWriter:
+    """``trace``, when set, is SQLite's trace callback for every statement of a batch
+    (``bench/statements.py`` counts an append's statements with it)."""
+
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._engine = engine
         self._max_batch = max_batch
