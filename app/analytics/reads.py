@@ -10,12 +10,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.analytics.models import CallAnalytics
-from app.calls.errors import InvalidInput
 from app.calls.models import LiveCall, LiveTranscript
+from app.core.errors import InvalidInput, NotFound
+from app.core.scope import Scope
 
 
-async def get_analytics(session: AsyncSession, call_id: str) -> CallAnalytics | None:
-    return (await session.exec(select(CallAnalytics).where(CallAnalytics.call_id == call_id))).first()
+async def get_analytics(session: AsyncSession, call_id: str, *, scope: Scope) -> CallAnalytics | None:
+    """The ended call's summary if ``scope`` sees its campaign, which the row itself carries.
+
+    The live call may be gone (retention), so the check never goes through it.
+    """
+    query = select(CallAnalytics).where(
+        CallAnalytics.call_id == call_id, scope.where(CallAnalytics.campaign_id)
+    )
+    return (await session.exec(query)).first()
+
+
+async def analytics_exist(session: AsyncSession, call_id: str) -> bool:
+    """Whether any campaign's ended call had this callId: callIds stay taken after retention."""
+    query = select(CallAnalytics.id).where(CallAnalytics.call_id == call_id)
+    return (await session.exec(query)).first() is not None
 
 
 @dataclass(frozen=True)
@@ -39,9 +53,19 @@ class CampaignReport:
 
 
 async def campaign_report(
-    session: AsyncSession, *, campaign_id: str, start: datetime | None = None, end: datetime | None = None
+    session: AsyncSession,
+    *,
+    scope: Scope,
+    campaign_id: str,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> CampaignReport:
-    """One aggregate statement over call_analytics; rates are ratios of sums, not means of ratios."""
+    """One aggregate statement over call_analytics; rates are ratios of sums, not means of ratios.
+
+    Another campaign's report is NOT_FOUND for a caller scoped to campaigns.
+    """
+    if not scope.sees(campaign_id):
+        raise NotFound(f"no campaign {campaign_id!r}", campaignId=campaign_id)
     if start is not None and end is not None and end <= start:
         raise InvalidInput("to", "must be after `from`")
     a = CallAnalytics
@@ -81,16 +105,18 @@ async def campaign_report(
     return CampaignReport(**values)
 
 
-async def transcript(session: AsyncSession, call_id: str) -> list[LiveTranscript] | None:
-    """Every line of the call by order; ``None`` once retention removed the call's live records."""
+async def transcript(session: AsyncSession, call_id: str, *, scope: Scope) -> list[LiveTranscript] | None:
+    """Every line of the call by order; ``None`` once retention removed the call's live records
+    (or when the call is outside ``scope``)."""
+    visible = (LiveCall.call_id == call_id, scope.where(LiveCall.campaign_id))
     query = (
         select(LiveTranscript)
         .join(LiveCall, col(LiveCall.id) == col(LiveTranscript.live_call_id))
-        .where(LiveCall.call_id == call_id)
+        .where(*visible)
         .order_by(col(LiveTranscript.order))
     )
     lines = list((await session.exec(query)).all())
     if lines:
         return lines
-    exists = (await session.exec(select(LiveCall.id).where(LiveCall.call_id == call_id))).first()
+    exists = (await session.exec(select(LiveCall.id).where(*visible))).first()
     return [] if exists is not None else None

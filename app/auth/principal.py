@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from app.auth.roles import Role
+from app.core.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -13,8 +14,13 @@ class Principal:
     campaigns: frozenset[str] | None = None
     """Campaign ids this token may see; ``None`` means every campaign."""
 
+    @property
+    def scope(self) -> Scope:
+        """What this caller's reads and writes are filtered by."""
+        return Scope(self.campaigns)
+
     def sees(self, campaign_id: str | None) -> bool:
-        return self.campaigns is None or (campaign_id is not None and campaign_id in self.campaigns)
+        return self.scope.sees(campaign_id)
 
 
 def mask_phone(phone: str) -> str:

@@ -1,40 +1,6 @@
-"""Domain errors. Each carries the GraphQL error code it maps to.
+"""The calls' own error: a call that is not there, or not the caller's to see."""
 
-graphql-core copies an original exception's ``extensions`` dict onto the
-GraphQL error, so services stay free of any GraphQL import.
-"""
-
-from typing import Any
-
-
-class ServiceError(Exception):
-    code = "INTERNAL_SERVER_ERROR"
-
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    @property
-    def extensions(self) -> dict[str, Any]:
-        return {"code": self.code, **self.details}
-
-
-class NotFound(ServiceError):
-    code = "NOT_FOUND"
-
-
-class InvalidInput(ServiceError):
-    """A client's argument is out of range or malformed; ``field`` names it."""
-
-    code = "BAD_USER_INPUT"
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}", field=field)
-
-
-class Conflict(ServiceError):
-    code = "CONFLICT"
+from app.core.errors import NotFound
 
 
 def call_not_found(call_id: str) -> NotFound:

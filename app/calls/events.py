@@ -20,6 +20,7 @@ from app.calls.enums import EventType
 from app.calls.models import CallEvent, LiveCall
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.core.scope import Scope
 from app.core.sqltypes import utcnow
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,10 @@ class Event:
 
 @dataclass
 class Transaction:
-    """A write session plus the events it will publish once committed."""
+    """A write session, the caller's scope, and the events it will publish once committed."""
 
     session: AsyncSession
+    scope: Scope
     events: list[Event] = field(default_factory=list)
 
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
@@ -117,10 +119,10 @@ def next_event(call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Even
 
 
 @asynccontextmanager
-async def write_transaction(db: Database, pubsub: PubSub) -> AsyncIterator[Transaction]:
-    """Run a mutation in one transaction; publish its events only after commit."""
+async def write_transaction(db: Database, pubsub: PubSub, scope: Scope) -> AsyncIterator[Transaction]:
+    """Run a mutation in one transaction for a caller; publish its events only after commit."""
     async with db.write() as session:
-        tx = Transaction(session)
+        tx = Transaction(session, scope)
         yield tx
     await publish(pubsub, tx.events)
 

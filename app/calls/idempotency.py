@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from app.calls.errors import Conflict
 from app.calls.events import Transaction
 from app.calls.models import IdempotencyKey, LiveCall
+from app.core.errors import Conflict
 from app.core.sqltypes import utcnow
 
 

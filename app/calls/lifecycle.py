@@ -16,8 +16,8 @@ After ENDED only late final transcript lines are accepted.
 """
 
 from app.calls.enums import CallStatus
-from app.calls.errors import Conflict
 from app.calls.models import LiveCall
+from app.core.errors import Conflict
 
 TRANSITIONS: dict[CallStatus, frozenset[CallStatus]] = {
     CallStatus.CONNECTING: frozenset({CallStatus.RINGING, CallStatus.CONNECTED}),

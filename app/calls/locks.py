@@ -3,7 +3,8 @@
 Every mutation locks the call's row first (``FOR UPDATE`` on PostgreSQL; on
 SQLite the write transaction already holds the database lock), so per-call
 counters for transcript order, action order and event sequence are allocated
-without races and without counting rows.
+without races and without counting rows. The lock is taken only on a call the
+transaction's scope sees, so every mutation is scoped by the row it starts from.
 """
 
 from typing import TypeVar
@@ -21,7 +22,12 @@ from app.calls.models import (
 
 
 async def lock_call(tx: Transaction, call_id: str) -> LiveCall:
-    query = select(LiveCall).where(LiveCall.call_id == call_id).with_for_update()
+    """The call, if the transaction's scope sees it: another campaign's call is NOT_FOUND."""
+    query = (
+        select(LiveCall)
+        .where(LiveCall.call_id == call_id, tx.scope.where(LiveCall.campaign_id))
+        .with_for_update()
+    )
     call = (await tx.session.exec(query)).first()
     if call is None:
         raise call_not_found(call_id)

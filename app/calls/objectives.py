@@ -10,11 +10,11 @@ are final: its analytics were written when it ended.
 from sqlmodel import select
 
 from app.calls.enums import CallStatus, EventType, ObjectiveStatus
-from app.calls.errors import Conflict, InvalidInput
 from app.calls.events import Transaction, snapshot
 from app.calls.locks import lock_call
 from app.calls.models import CallObjective
 from app.calls.validation import not_blank
+from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
 
 NEXT: dict[ObjectiveStatus, frozenset[ObjectiveStatus]] = {

@@ -7,7 +7,6 @@ from app.calls.enums import (
     PhaseStatus,
     Quality,
 )
-from app.calls.errors import InvalidInput
 from app.calls.events import Transaction, snapshot
 from app.calls.lifecycle import ensure_open
 from app.calls.locks import lock_call
@@ -15,6 +14,7 @@ from app.calls.models import (
     CallPhase,
     LiveCall,
 )
+from app.core.errors import InvalidInput
 from app.core.sqltypes import utcnow
 
 

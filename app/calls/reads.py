@@ -5,7 +5,7 @@ board of N calls costs the same number of statements as a board of one.
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
@@ -13,7 +13,6 @@ from sqlalchemy import func, or_
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.calls.errors import InvalidInput
 from app.calls.models import (
     CallObjective,
     CallPhase,
@@ -25,43 +24,42 @@ from app.calls.models import (
     SentimentAnalysis,
     SupervisorAction,
 )
+from app.core.errors import InvalidInput
+from app.core.scope import Scope
 
 Row = TypeVar("Row", bound=SQLModel)
 OneRow = TypeVar("OneRow", LivePerformanceMetrics, SentimentAnalysis, CallSystemConfig)
 OrderedRow = TypeVar("OrderedRow", CallObjective, CallPhase, SupervisorAction)
 
 
-async def get_call(session: AsyncSession, call_id: str) -> LiveCall | None:
-    return (await session.exec(select(LiveCall).where(LiveCall.call_id == call_id))).first()
-
-
-async def calls_by_id(session: AsyncSession, ids: Sequence[int]) -> dict[int, LiveCall]:
-    rows = (await session.exec(select(LiveCall).where(col(LiveCall.id).in_(ids)))).all()
-    return {row.id: row for row in rows if row.id is not None}
+async def get_call(session: AsyncSession, call_id: str, *, scope: Scope) -> LiveCall | None:
+    """The call, or ``None`` when there is none or it is another campaign's."""
+    query = select(LiveCall).where(LiveCall.call_id == call_id, scope.where(LiveCall.campaign_id))
+    return (await session.exec(query)).first()
 
 
 async def list_calls(
     session: AsyncSession,
     *,
     statuses: Sequence[str] | None = None,
+    scope: Scope,
     campaign_id: str | None = None,
-    visible_campaigns: Collection[str] | None = None,
     first: int,
     after: str | None = None,
 ) -> list[LiveCall]:
-    """Newest first; ``after`` is the callId of the last call of the previous page.
+    """Newest first, only calls in ``scope``; ``after`` is the callId of the previous page's last call.
 
-    ``visible_campaigns`` limits the list to those campaigns (a scoped token's view).
+    A ``campaign_id`` outside the scope is FORBIDDEN rather than an empty page, so a
+    dashboard misconfigured with the wrong campaign says so.
     """
-    query = select(LiveCall)
+    query = select(LiveCall).where(scope.where(LiveCall.campaign_id))
     if statuses:
         query = query.where(col(LiveCall.status).in_(statuses))
-    if visible_campaigns is not None:
-        query = query.where(col(LiveCall.campaign_id).in_(list(visible_campaigns)))
     if campaign_id is not None:
+        scope.require("campaignId", campaign_id)
         query = query.where(LiveCall.campaign_id == campaign_id)
     if after is not None:
-        cursor = await get_call(session, after)
+        cursor = await get_call(session, after, scope=scope)
         if cursor is None:
             raise InvalidInput("after", f"no call with callId {after!r} to page after")
         assert cursor.id is not None

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from app.analytics.capture import capture
 from app.analytics.document import analytics_document
-from app.analytics.reads import get_analytics
+from app.analytics.reads import analytics_exist
 from app.calls import defaults
 from app.calls.enums import (
     CallStatus,
@@ -18,7 +18,6 @@ from app.calls.enums import (
     PipelineService,
     ServiceStatus,
 )
-from app.calls.errors import Conflict, InvalidInput
 from app.calls.events import Transaction, snapshot
 from app.calls.lifecycle import check_transition, ensure_open, is_ended
 from app.calls.locks import lock_call, one_for_call
@@ -33,6 +32,7 @@ from app.calls.models import (
 )
 from app.calls.validation import in_range, not_blank, not_negative
 from app.campaigns.service import plan_for
+from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
 from app.webhooks.enums import WebhookEventType
 from app.webhooks.outbox import enqueue
@@ -66,6 +66,7 @@ async def start_live_call(
         not_blank(field, value, max_length=200)
     not_blank("campaignId", campaign_id, max_length=200)
     not_blank("sipEndpoint", sip_endpoint, max_length=500)
+    tx.scope.require("campaignId", campaign_id)
 
     existing = (await tx.session.exec(select(LiveCall).where(LiveCall.call_id == call_id))).first()
     started = {
@@ -81,10 +82,10 @@ async def start_live_call(
         if all(getattr(existing, name) == value for name, value in started.items()):
             return existing  # the pipeline's retry of this very start: nothing to write
         raise _call_id_taken(call_id)
-    if await get_analytics(tx.session, call_id) is not None:
+    if await analytics_exist(tx.session, call_id):
         # An ended call's callId stays taken after retention removed its live records.
         raise _call_id_taken(call_id)
-    plan = await plan_for(tx.session, campaign_id)
+    plan = await plan_for(tx.session, campaign_id, scope=tx.scope)
 
     now = utcnow()
     call = LiveCall(

@@ -11,11 +11,13 @@ from contextlib import asynccontextmanager
 
 from app.calls import reads
 from app.calls.enums import CallStatus, EventType
-from app.calls.errors import InvalidInput, ServiceError, call_not_found
+from app.calls.errors import call_not_found
 from app.calls.events import BOARD_CHANNEL, CallLog, Event, call_channel, replay
 from app.calls.models import LiveCall
 from app.core.db import Database
+from app.core.errors import InvalidInput, ServiceError
 from app.core.pubsub import FeedClosed, PubSub, SubscriberOverflow, Subscription
+from app.core.scope import Scope
 
 
 class SlowConsumer(ServiceError):
@@ -40,9 +42,9 @@ async def _subscribed(pubsub: PubSub, channel: str, *, coalesce: bool = False) -
         raise ShuttingDown("the server is shutting down; subscribe again") from error
 
 
-async def _load_call(db: Database, call_id: str) -> LiveCall:
+async def _load_call(db: Database, call_id: str, scope: Scope) -> LiveCall:
     async with db.read() as session:
-        call = await reads.get_call(session, call_id)
+        call = await reads.get_call(session, call_id, scope=scope)
     if call is None:
         raise call_not_found(call_id)
     return call
@@ -60,7 +62,7 @@ async def _from_log(db: Database, call: CallLog, *, after: int, until: int | Non
 
 
 async def follow_call(
-    db: Database, pubsub: PubSub, call_id: str, after_sequence: int | None = None
+    db: Database, pubsub: PubSub, call_id: str, *, scope: Scope, after_sequence: int | None = None
 ) -> AsyncIterator[Event]:
     """Every event of a call after ``after_sequence`` (or from now), in order, once each.
 
@@ -69,7 +71,7 @@ async def follow_call(
     if after_sequence is not None and after_sequence < 0:
         raise InvalidInput("afterSequence", "must not be negative")
     async with _subscribed(pubsub, call_channel(call_id)) as feed:
-        row = await _load_call(db, call_id)
+        row = await _load_call(db, call_id, scope)
         call, latest, ended = CallLog.of(row), row.last_sequence, row.status == CallStatus.ENDED.value
         del row
         if after_sequence is not None and after_sequence > latest:
@@ -110,20 +112,20 @@ async def follow_call(
                 pending = [event]
 
 
-async def watch_call(db: Database, pubsub: PubSub, call_id: str) -> AsyncIterator[LiveCall]:
+async def watch_call(db: Database, pubsub: PubSub, call_id: str, *, scope: Scope) -> AsyncIterator[LiveCall]:
     """The call's row now and after each change; a burst of changes yields once."""
     async with _subscribed(pubsub, call_channel(call_id), coalesce=True) as feed:
-        call = await _load_call(db, call_id)
+        call = await _load_call(db, call_id, scope)
         yield call
         while call.status != CallStatus.ENDED.value:
             await feed.get()
             feed.drain()
-            call = await _load_call(db, call_id)
+            call = await _load_call(db, call_id, scope)
             yield call
 
 
-async def follow_board(pubsub: PubSub) -> AsyncIterator[Event]:
-    """Calls started, changing status and ending, across all calls, from now on."""
+async def follow_board(pubsub: PubSub, *, scope: Scope) -> AsyncIterator[Event]:
+    """Calls started, changing status and ending, across the calls in ``scope``, from now on."""
     async with _subscribed(pubsub, BOARD_CHANNEL) as feed:
         while True:
             try:
@@ -133,4 +135,6 @@ async def follow_board(pubsub: PubSub) -> AsyncIterator[Event]:
                     f"board subscriber fell more than {pubsub.buffer} events behind; resubscribe"
                 ) from error
             if message is not None:
-                yield Event.from_json(message)
+                event = Event.from_json(message)
+                if scope.sees(event.payload["call"].get("campaign_id")):
+                    yield event

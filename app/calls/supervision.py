@@ -6,7 +6,6 @@ from app.calls.enums import (
     RecommendationType,
     SupervisorActionType,
 )
-from app.calls.errors import InvalidInput
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
 from app.calls.lifecycle import check_transition, ensure_open
@@ -18,6 +17,7 @@ from app.calls.models import (
 from app.calls.service import end_call
 from app.calls.transcript_line import MAX_TEXT_LENGTH
 from app.calls.validation import in_range, not_blank
+from app.core.errors import InvalidInput
 from app.core.sqltypes import utcnow
 
 

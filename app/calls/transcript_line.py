@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from app.calls.enums import Sentiment, Speaker
-from app.calls.errors import Conflict
 from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
 from app.calls.sentiment import roll
 from app.calls.validation import in_range, not_blank
+from app.core.errors import Conflict
 
 MAX_TEXT_LENGTH = 10_000
 OPERATION = "addTranscriptEntry"

@@ -20,10 +20,11 @@ from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
 from app.calls.transcript_line import OPERATION, Line, record_label
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.core.scope import Scope
 from app.core.sqltypes import utcnow
 
 
-async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line) -> LiveTranscript:
+async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line, scope: Scope) -> LiveTranscript:
     """Append a line in order; final lines with a sentiment roll the call's sentiment.
 
     With ``segment_id``, a line whose segment is already on the call replaces
@@ -34,10 +35,10 @@ async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line) -> Live
     line.validate()
     if db.sqlite_writer is not None:
         appended = await db.sqlite_writer.run(
-            partial(transcripts_sqlite.append, line), then=lambda done: publish(pubsub, done.events)
+            partial(transcripts_sqlite.append, line, scope), then=lambda done: publish(pubsub, done.events)
         )
         return appended.entry
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, scope) as tx:
         return await _append(tx, line)
 
 

@@ -16,6 +16,7 @@ from app.calls.idempotency import key_row, served
 from app.calls.lifecycle import ensure_open
 from app.calls.models import CallEvent, IdempotencyKey, LiveCall, LiveTranscript, SentimentAnalysis
 from app.calls.transcript_line import LINE_FIELDS, OPERATION, SENTIMENT_FIELDS, Line, record_label
+from app.core.scope import Scope
 from app.core.sqlite_rows import insert, insert_values, select_one, update
 from app.core.sqltypes import utcnow
 
@@ -28,9 +29,9 @@ class Appended:
     events: list[Event]
 
 
-def append(line: Line, connection: sqlite3.Connection) -> Appended:
+def append(line: Line, scope: Scope, connection: sqlite3.Connection) -> Appended:
     call = select_one(connection, LiveCall, call_id=line.call_id)
-    if call is None:
+    if call is None or not scope.sees(call.campaign_id):
         raise call_not_found(line.call_id)
     if line.idempotency_key is not None:
         key = select_one(connection, IdempotencyKey, live_call_id=call.id, key=line.idempotency_key)

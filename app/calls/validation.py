@@ -1,6 +1,6 @@
 """Argument checks shared by the services; each failure names the field."""
 
-from app.calls.errors import InvalidInput
+from app.core.errors import InvalidInput
 
 
 def in_range(field: str, value: float | None, low: float, high: float) -> None:

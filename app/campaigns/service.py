@@ -15,9 +15,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.calls import defaults
-from app.calls.errors import InvalidInput
 from app.calls.validation import not_blank, not_negative
 from app.campaigns.models import Campaign
+from app.core.errors import InvalidInput
+from app.core.scope import Scope
 from app.core.sqltypes import utcnow
 
 MAX_OBJECTIVES = 50
@@ -39,13 +40,18 @@ DEFAULT_PLAN = CallPlan(
 async def create_campaign(
     session: AsyncSession,
     *,
+    scope: Scope,
     name: str,
     objectives: Sequence[str],
     cost_per_minute: float,
     retention_days: float | None = None,
     campaign_id: str | None = None,
 ) -> Campaign:
-    """Store a campaign; the id is the caller's when given (it must be new), else a fresh UUID."""
+    """Store a campaign; the id is the caller's when given (it must be new), else a fresh UUID.
+
+    A caller scoped to campaigns creates only campaigns it is scoped to, so it names the id.
+    """
+    scope.require("campaignId", campaign_id)
     not_blank("name", name, max_length=200)
     not_blank("campaignId", campaign_id, max_length=200)
     if len(objectives) > MAX_OBJECTIVES:
@@ -73,19 +79,26 @@ async def create_campaign(
     return campaign
 
 
-async def get_campaign(session: AsyncSession, campaign_id: str) -> Campaign | None:
+async def get_campaign(session: AsyncSession, campaign_id: str, *, scope: Scope) -> Campaign | None:
+    """The campaign, or ``None`` when there is none or it is outside ``scope``."""
+    if not scope.sees(campaign_id):
+        return None
     return await session.get(Campaign, campaign_id)
 
 
-async def list_campaigns(session: AsyncSession) -> list[Campaign]:
-    """Newest first."""
-    query = select(Campaign).order_by(col(Campaign.created_at).desc(), col(Campaign.id))
+async def list_campaigns(session: AsyncSession, *, scope: Scope) -> list[Campaign]:
+    """The campaigns in ``scope``, newest first."""
+    query = (
+        select(Campaign)
+        .where(scope.where(Campaign.id))
+        .order_by(col(Campaign.created_at).desc(), col(Campaign.id))
+    )
     return list((await session.exec(query)).all())
 
 
-async def plan_for(session: AsyncSession, campaign_id: str | None) -> CallPlan:
+async def plan_for(session: AsyncSession, campaign_id: str | None, *, scope: Scope) -> CallPlan:
     """The campaign's objectives and cost when ``campaign_id`` names one, else the spec's defaults."""
-    campaign = await get_campaign(session, campaign_id) if campaign_id is not None else None
+    campaign = await get_campaign(session, campaign_id, scope=scope) if campaign_id is not None else None
     if campaign is None:
         return DEFAULT_PLAN
     return CallPlan(objectives=campaign.objectives, cost_per_minute=campaign.cost_per_minute)

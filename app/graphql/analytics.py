@@ -145,7 +145,7 @@ class AnalyticsQuery:
     @strawberry.field(description="An ended call's analytics; null while the call runs or if there is none.")
     async def call_analytics(self, info: Info[Context, None], call_id: str) -> CallAnalytics | None:
         async with info.context.services.db.read() as session:
-            row = await reads.get_analytics(session, call_id)
+            row = await reads.get_analytics(session, call_id, scope=info.context.scope)
         return CallAnalytics.from_row(row) if row else None
 
     @strawberry.field(description="Aggregates over a campaign's ended calls that started in [from, to).")
@@ -161,8 +161,11 @@ class AnalyticsQuery:
         ] = None,
     ) -> CampaignReport:
         async with info.context.services.db.read() as session:
-            report = await reads.campaign_report(session, campaign_id=campaign_id, start=from_, end=to)
-            campaign = await get_campaign(session, campaign_id)
+            scope = info.context.scope
+            report = await reads.campaign_report(
+                session, scope=scope, campaign_id=campaign_id, start=from_, end=to
+            )
+            campaign = await get_campaign(session, campaign_id, scope=scope)
         return CampaignReport(
             campaign_id=campaign_id,
             campaign=Campaign.from_row(campaign) if campaign else None,

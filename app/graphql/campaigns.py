@@ -43,14 +43,13 @@ class CampaignQuery:
     @strawberry.field(description="Every campaign the caller may see, newest first.")
     async def campaigns(self, info: Info[Context, None]) -> list[Campaign]:
         async with info.context.services.db.read() as session:
-            rows = await service.list_campaigns(session)
-        principal = info.context.principal
-        return [Campaign.from_row(row) for row in rows if principal is None or principal.sees(row.id)]
+            rows = await service.list_campaigns(session, scope=info.context.scope)
+        return [Campaign.from_row(row) for row in rows]
 
     @strawberry.field(description="One campaign; null when there is no such campaign.")
     async def campaign(self, info: Info[Context, None], campaign_id: str) -> Campaign | None:
         async with info.context.services.db.read() as session:
-            row = await service.get_campaign(session, campaign_id)
+            row = await service.get_campaign(session, campaign_id, scope=info.context.scope)
         return Campaign.from_row(row) if row else None
 
 
@@ -73,6 +72,7 @@ class CampaignMutation:
         async with info.context.services.db.write() as session:
             row = await service.create_campaign(
                 session,
+                scope=info.context.scope,
                 name=name,
                 objectives=objectives,
                 cost_per_minute=cost_per_minute,

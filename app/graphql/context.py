@@ -16,6 +16,7 @@ from app.calls.events import Transaction, write_transaction
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.core.scope import EVERY_CAMPAIGN, NO_CAMPAIGN, Scope
 from app.graphql.loaders import Loaders
 from app.graphql.sharing import SharedResults
 from app.ops.metrics import Metrics
@@ -50,11 +51,22 @@ class Context:
     def settings(self) -> Settings:
         return self.services.settings
 
+    @property
+    def scope(self) -> Scope:
+        """The campaigns every read and write of this request is filtered by.
+
+        With authentication on and no valid token nothing is in scope, so even a
+        field the authorization extension missed would find no rows.
+        """
+        if self.principal is not None:
+            return self.principal.scope
+        return EVERY_CAMPAIGN if self.services.auth.disabled else NO_CAMPAIGN
+
     def fresh_loaders(self) -> Loaders:
         """Loaders for one subscription event: a connection-long cache would serve stale rows."""
         return Loaders(self.services.db)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[Transaction]:
-        async with write_transaction(self.services.db, self.services.pubsub) as tx:
+        async with write_transaction(self.services.db, self.services.pubsub, self.scope) as tx:
             yield tx

@@ -6,7 +6,7 @@ from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.types import ExecutionContext
 
-from app.calls.errors import ServiceError
+from app.core.errors import ServiceError
 
 log = logging.getLogger("app.graphql")
 

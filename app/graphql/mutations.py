@@ -5,9 +5,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.auth.errors import Forbidden
 from app.calls import performance, phases, service, supervision, transcripts
 from app.calls.transcript_line import Line
+from app.core.errors import Forbidden
 from app.graphql.context import Context
 from app.graphql.enums import (
     CallStatus,
@@ -125,7 +125,7 @@ class Mutation:
             idempotency_key=idempotency_key,
         )
         services = info.context.services
-        row = await transcripts.add_transcript_entry(services.db, services.pubsub, line)
+        row = await transcripts.add_transcript_entry(services.db, services.pubsub, line, info.context.scope)
         return TranscriptEntry.from_row(row)
 
     @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.calls import reads
-from app.calls.errors import InvalidInput
+from app.core.errors import InvalidInput
 from app.graphql.context import Context
 from app.graphql.enums import CallStatus
 from app.graphql.types import LiveCall
@@ -14,10 +14,15 @@ from app.graphql.types import LiveCall
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One call with its nested records; null when there is no such call.")
+    @strawberry.field(
+        description=(
+            "One call with its nested records; null when there is no such call "
+            "(or it belongs to a campaign the token is not scoped to)."
+        )
+    )
     async def live_call(self, info: Info[Context, None], call_id: str) -> LiveCall | None:
         async with info.context.services.db.read() as session:
-            row = await reads.get_call(session, call_id)
+            row = await reads.get_call(session, call_id, scope=info.context.scope)
         return LiveCall.from_row(row, info.context.loaders) if row else None
 
     @strawberry.field(description="Calls for the supervisors' board, newest first.")
@@ -42,13 +47,12 @@ class Query:
         count = settings.calls_page_default if first is None else first
         if not 1 <= count <= settings.calls_page_max:
             raise InvalidInput("first", f"must be between 1 and {settings.calls_page_max}")
-        principal = info.context.principal
         async with info.context.services.db.read() as session:
             rows = await reads.list_calls(
                 session,
                 statuses=[value.value for value in status] if status else None,
+                scope=info.context.scope,
                 campaign_id=campaign_id,
-                visible_campaigns=principal.campaigns if principal else None,
                 first=count,
                 after=after,
             )

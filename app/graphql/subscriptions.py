@@ -35,7 +35,9 @@ class Subscription:
         ] = None,
     ) -> AsyncGenerator[CallEvent, None]:
         services = info.context.services
-        async for event in streams.follow_call(services.db, services.pubsub, call_id, after_sequence):
+        async for event in streams.follow_call(
+            services.db, services.pubsub, call_id, scope=info.context.scope, after_sequence=after_sequence
+        ):
             build = partial(to_graphql, event, info.context.fresh_loaders())
             yield shared(("call", event.call_id, event.seq), build)
 
@@ -44,7 +46,7 @@ class Subscription:
     )
     async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
         services = info.context.services
-        async for row in streams.watch_call(services.db, services.pubsub, call_id):
+        async for row in streams.watch_call(services.db, services.pubsub, call_id, scope=info.context.scope):
             build = partial(LiveCall.from_row, row, info.context.fresh_loaders())
             yield shared(("state", row.call_id, row.last_sequence), build)
 
@@ -55,8 +57,6 @@ class Subscription:
         )
     )
     async def live_calls(self, info: Ctx) -> AsyncGenerator[BoardEvent, None]:
-        principal = info.context.principal
-        async for event in streams.follow_board(info.context.services.pubsub):
-            if principal is None or principal.sees(event.payload["call"].get("campaign_id")):
-                build = partial(to_board_event, event, info.context.fresh_loaders())
-                yield shared(("board", event.call_id, event.seq), build)
+        async for event in streams.follow_board(info.context.services.pubsub, scope=info.context.scope):
+            build = partial(to_board_event, event, info.context.fresh_loaders())
+            yield shared(("board", event.call_id, event.seq), build)

@@ -9,8 +9,8 @@ from strawberry.types import Info
 from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
-from app.calls.errors import InvalidInput
 from app.calls.reads import TranscriptLine
+from app.core.errors import InvalidInput
 from app.graphql.enums import (
     CallStatus,
     EnergyLevel,

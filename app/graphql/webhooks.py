@@ -6,7 +6,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.calls.errors import InvalidInput
+from app.core.errors import InvalidInput
 from app.graphql.context import Context
 from app.webhooks import models, reads
 from app.webhooks.enums import DeliveryStatus
@@ -69,7 +69,9 @@ class WebhookQuery:
         if not 1 <= first <= MAX_DELIVERIES:
             raise InvalidInput("first", f"must be between 1 and {MAX_DELIVERIES}")
         async with info.context.services.db.read() as session:
-            rows = await reads.list_deliveries(session, first=first, call_id=call_id, status=status)
+            rows = await reads.list_deliveries(
+                session, scope=info.context.scope, first=first, call_id=call_id, status=status
+            )
             attempts = await reads.attempts_by_delivery(session, [d.id for d, _ in rows if d.id is not None])
         result: list[WebhookDelivery] = []
         for delivery, event in rows:

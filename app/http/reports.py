@@ -17,7 +17,7 @@ from app.analytics.document import report_document, report_markdown
 from app.auth.errors import Unauthenticated
 from app.auth.principal import Principal
 from app.auth.roles import allowed
-from app.calls.reads import get_call
+from app.core.scope import EVERY_CAMPAIGN
 from app.graphql.context import Services
 
 
@@ -51,14 +51,10 @@ async def _report(request: Request, extension: str) -> Response:
     principal = _principal(request, services)
     if isinstance(principal, JSONResponse):
         return principal
+    scope = EVERY_CAMPAIGN if principal is None else principal.scope
     async with services.db.read() as session:
-        analytics = await reads.get_analytics(session, call_id)
-        lines = await reads.transcript(session, call_id)
-        if principal is not None and principal.campaigns is not None:
-            live = await get_call(session, call_id) if analytics is None else None
-            campaign = analytics.campaign_id if analytics is not None else live.campaign_id if live else None
-            if not principal.sees(campaign):
-                analytics = lines = None  # another campaign's call: as if it did not exist
+        analytics = await reads.get_analytics(session, call_id, scope=scope)
+        lines = await reads.transcript(session, call_id, scope=scope)
     if analytics is None:
         if lines is None:
             return _error(404, "NOT_FOUND", f"no call with callId {call_id!r}")

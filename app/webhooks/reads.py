@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.analytics.models import CallAnalytics
+from app.core.scope import Scope
 from app.webhooks.enums import DeliveryStatus
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 
@@ -13,14 +15,19 @@ from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
 async def list_deliveries(
     session: AsyncSession,
     *,
+    scope: Scope,
     first: int,
     call_id: str | None = None,
     status: DeliveryStatus | None = None,
 ) -> list[tuple[WebhookDelivery, WebhookEvent]]:
-    """Newest first."""
+    """Newest first; only the deliveries of calls in ``scope`` (by the ended call's analytics row)."""
     query = select(WebhookDelivery, WebhookEvent).join(
         WebhookEvent, col(WebhookEvent.id) == col(WebhookDelivery.event_id)
     )
+    if not scope.is_everything:
+        query = query.join(CallAnalytics, col(CallAnalytics.call_id) == col(WebhookEvent.call_id)).where(
+            scope.where(CallAnalytics.campaign_id)
+        )
     if call_id is not None:
         query = query.where(WebhookEvent.call_id == call_id)
     if status is not None:

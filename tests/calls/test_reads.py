@@ -4,6 +4,7 @@ from datetime import UTC
 
 from app.calls import reads
 from app.core.db import Database
+from app.core.scope import EVERY_CAMPAIGN
 from tests.factories import Api
 
 
@@ -13,7 +14,7 @@ async def test_transcript_lines_come_back_in_order_with_their_stored_values(api:
     api.add_line("c", text="Hi there", isFinal=False)
 
     async with db.read() as session:
-        row = await reads.get_call(session, call["callId"])
+        row = await reads.get_call(session, call["callId"], scope=EVERY_CAMPAIGN)
         assert row is not None and row.id is not None
         lines = (await reads.transcripts_by_call(session, [row.id], first=10, after=None))[row.id]
 
@@ -31,7 +32,7 @@ async def test_a_page_of_transcript_lines_starts_after_the_given_order(api: Api,
         api.add_line("c", text=text)
 
     async with db.read() as session:
-        row = await reads.get_call(session, "c")
+        row = await reads.get_call(session, "c", scope=EVERY_CAMPAIGN)
         assert row is not None and row.id is not None
         lines = (await reads.transcripts_by_call(session, [row.id], first=2, after=0))[row.id]
 

@@ -7,6 +7,7 @@ from app.calls.events import write_transaction
 from app.calls.models import CallPhase, LiveCall
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.core.scope import EVERY_CAMPAIGN
 from app.core.sqltypes import utcnow
 from tests.factories import Api, when
 
@@ -73,7 +74,7 @@ def test_update_call_status_rejects_ended_with_bad_user_input_and_writes_nothing
 
 async def _start_with_pending_first_phase(db: Database, pubsub: PubSub, status: str = "connecting") -> None:
     """A call whose Opening phase is still pending: a state the API itself never produces."""
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
         await service.start_live_call(
             tx,
             call_id="call-1",
@@ -104,7 +105,7 @@ async def test_connected_activates_a_pending_first_phase_with_a_start_time(
     await _start_with_pending_first_phase(db, pubsub)
     before = utcnow()
 
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
         await service.update_call_status(tx, call_id="call-1", status=CallStatus.CONNECTED)
 
     phases = await _phases(db)
@@ -127,7 +128,7 @@ async def test_statuses_other_than_connected_leave_a_pending_first_phase_pending
 ) -> None:
     await _start_with_pending_first_phase(db, pubsub, status=current)
 
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
         await service.update_call_status(tx, call_id="call-1", status=status)
 
     phases = await _phases(db)

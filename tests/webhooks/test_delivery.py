@@ -15,6 +15,7 @@ from app.calls.events import write_transaction
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.core.scope import EVERY_CAMPAIGN
 from app.main import create_app
 from tests.factories import Api
 from tests.webhooks.receiver import Receiver
@@ -163,7 +164,7 @@ async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
     settings: Settings, db: Database, pubsub: PubSub
 ) -> None:
     """The ending transaction wrote the outbox row; no worker ran (the process died). A new one delivers."""
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
         await service.start_live_call(
             tx,
             call_id="call-1",
@@ -173,7 +174,7 @@ async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
             campaign_name="Q",
             session_id="s",
         )
-    async with write_transaction(db, pubsub) as tx:
+    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
         await service.end_live_call(tx, call_id="call-1")
 
     with Receiver() as receiver, app_with_webhooks(settings, receiver) as api:
