@@ -58,6 +58,7 @@ class Event:
                 "createdAt": self.created_at.isoformat(),
             },
             separators=(",", ":"),
+            allow_nan=False,
         )
 
     @classmethod
@@ -129,8 +130,8 @@ async def write_transaction(db: Database, pubsub: PubSub, scope: Scope) -> Async
 
 async def publish(pubsub: PubSub, events: Sequence[Event]) -> None:
     for event in events:
-        message = event.to_json()
         try:
+            message = event.to_json()
             await pubsub.publish(call_channel(event.call_id), message)
             if event.type in BOARD_EVENTS:
                 await pubsub.publish(BOARD_CHANNEL, message)

@@ -13,7 +13,8 @@ from app.calls.enums import CallStatus, EventType, ObjectiveStatus
 from app.calls.events import Transaction, snapshot
 from app.calls.locks import lock_call
 from app.calls.models import CallObjective
-from app.calls.validation import not_blank
+from app.calls.ranges import OBJECTIVE_ORDER
+from app.calls.validation import in_range, not_blank
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
 
@@ -34,6 +35,7 @@ async def update_call_objective(
     """Move the objective named by ``order`` or by its text to ``status``, stamping the time."""
     if (order is None) == (objective is None):
         raise InvalidInput("order", "give exactly one of order or objective")
+    in_range("order", order, *OBJECTIVE_ORDER)
     not_blank("objective", objective, max_length=500)
     call = await lock_call(tx, call_id)
     if call.status == CallStatus.ENDED.value:

@@ -12,6 +12,7 @@ from app.calls.locks import lock_call, one_for_call
 from app.calls.models import (
     LivePerformanceMetrics,
 )
+from app.calls.ranges import PERCENT
 from app.calls.validation import in_range
 from app.core.sqltypes import utcnow
 
@@ -49,7 +50,7 @@ async def update_performance_metrics(
     """Patch only the metrics given."""
     changes = metrics.changes()
     for name, label in _PERCENT_METRICS.items():
-        in_range(label, changes.get(name), 0, 100)
+        in_range(label, changes.get(name), *PERCENT)
     call = await lock_call(tx, call_id)
     ensure_open(call, "updatePerformanceMetrics")
     row = await one_for_call(tx, LivePerformanceMetrics, call)

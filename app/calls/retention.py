@@ -5,10 +5,13 @@ The period is the call's campaign's ``retention_days`` when it sets one, else
 applies to calls that already ended. The call's call_analytics row stays (it is
 written here first for a call that ended before analytics existed); the live_calls
 row and every record hanging off it go, in batches of short write transactions.
+A stored period outside ``ranges.RETENTION_DAYS`` keeps its calls, and the run
+goes on for every other campaign (``_cutoff``).
 """
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -31,6 +34,7 @@ from app.calls.models import (
     SentimentAnalysis,
     SupervisorAction,
 )
+from app.calls.ranges import RETENTION_DAYS
 from app.campaigns.models import Campaign
 from app.core.config import Settings
 from app.core.db import Database
@@ -99,17 +103,16 @@ async def expired_calls(
             select(Campaign.retention_days).where(col(Campaign.retention_days).is_not(None)).distinct()
         )
     ).all()
-    rules = [
-        and_(
-            col(Campaign.retention_days).is_(None),
-            col(LiveCall.end_time) < now - timedelta(days=default_days),
-        )
-    ]
-    rules.extend(
-        and_(col(Campaign.retention_days) == days, col(LiveCall.end_time) < now - timedelta(days=days))
-        for days in periods
-        if days is not None
-    )
+    rules = []
+    default_cutoff = _cutoff(now, default_days)
+    if default_cutoff is not None:
+        rules.append(and_(col(Campaign.retention_days).is_(None), col(LiveCall.end_time) < default_cutoff))
+    for days in periods:
+        cutoff = _cutoff(now, days) if days is not None else None
+        if cutoff is not None:
+            rules.append(and_(col(Campaign.retention_days) == days, col(LiveCall.end_time) < cutoff))
+    if not rules:
+        return []
     query = (
         select(LiveCall.id)
         .outerjoin(Campaign, col(Campaign.id) == col(LiveCall.campaign_id))
@@ -119,6 +122,21 @@ async def expired_calls(
     if limit is not None:
         query = query.limit(limit)
     return [call_id for call_id in (await session.exec(query)).all() if call_id is not None]
+
+
+def _cutoff(now: datetime, days: float) -> datetime | None:
+    """Calls that ended before this are past a period of ``days``; ``None`` outside RETENTION_DAYS.
+
+    createCampaign refuses such periods, but a stored row may hold any float (a
+    million days once made every run fail with OverflowError): its calls are kept,
+    and the run goes on for every other campaign.
+    """
+    if not (math.isfinite(days) and RETENTION_DAYS.low < days <= RETENTION_DAYS.high):
+        log.warning(
+            "retention period of %r days is outside %s: its calls are kept", days, RETENTION_DAYS.text()
+        )
+        return None
+    return now - timedelta(days=days)
 
 
 async def purge(

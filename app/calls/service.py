@@ -30,7 +30,8 @@ from app.calls.models import (
     LivePerformanceMetrics,
     SentimentAnalysis,
 )
-from app.calls.validation import in_range, not_blank, not_negative
+from app.calls.ranges import DURATION_SECONDS, ERROR_RATE, GAIN, LATENCY_MS
+from app.calls.validation import in_range, not_blank
 from app.campaigns.service import plan_for
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
@@ -184,9 +185,9 @@ async def update_call_progress(
     current_phase: str | None = None,
 ) -> LiveCall:
     """Record duration and audio levels; total cost follows duration at the call's rate."""
-    not_negative("duration", duration)
-    in_range("agentGain", agent_gain, 0, 100)
-    in_range("customerGain", customer_gain, 0, 100)
+    in_range("duration", duration, *DURATION_SECONDS)
+    in_range("agentGain", agent_gain, *GAIN)
+    in_range("customerGain", customer_gain, *GAIN)
     not_blank("currentPhase", current_phase, max_length=200)
     call = await lock_call(tx, call_id)
     ensure_open(call, "updateCallProgress")
@@ -240,8 +241,8 @@ async def update_system_status(
     error_rate: float | None = None,
 ) -> CallSystemConfig:
     """Set one pipeline service's status, and latency (ms) and error rate (0 to 1) if given."""
-    not_negative("latency", latency)
-    in_range("errorRate", error_rate, 0, 1)
+    in_range("latency", latency, *LATENCY_MS)
+    in_range("errorRate", error_rate, *ERROR_RATE)
     call = await lock_call(tx, call_id)
     ensure_open(call, "updateSystemStatus")
     config = await one_for_call(tx, CallSystemConfig, call)

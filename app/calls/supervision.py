@@ -14,6 +14,7 @@ from app.calls.models import (
     CoachingRecommendation,
     SupervisorAction,
 )
+from app.calls.ranges import PRIORITY
 from app.calls.service import end_call
 from app.calls.transcript_line import MAX_TEXT_LENGTH
 from app.calls.validation import in_range, not_blank
@@ -92,7 +93,7 @@ async def add_coaching_recommendation(
     """Add an active recommendation for the agent (priority 1 to 10)."""
     not_blank("title", title, max_length=500)
     not_blank("description", description, max_length=MAX_TEXT_LENGTH)
-    in_range("priority", priority, 1, 10)
+    in_range("priority", priority, *PRIORITY)
     not_blank("idempotencyKey", idempotency_key, max_length=200)
     call = await lock_call(tx, call_id)
     assert call.id is not None

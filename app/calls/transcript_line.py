@@ -11,6 +11,7 @@ from typing import Any
 
 from app.calls.enums import Sentiment, Speaker
 from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
+from app.calls.ranges import CONFIDENCE
 from app.calls.sentiment import roll
 from app.calls.validation import in_range, not_blank
 from app.core.errors import Conflict
@@ -45,7 +46,7 @@ class Line:
         not_blank("timestamp", self.timestamp, max_length=100)
         not_blank("text", self.text, max_length=MAX_TEXT_LENGTH)
         not_blank("segmentId", self.segment_id, max_length=200)
-        in_range("confidence", self.confidence, 0, 1)
+        in_range("confidence", self.confidence, *CONFIDENCE)
         not_blank("idempotencyKey", self.idempotency_key, max_length=200)
 
     @property

@@ -15,13 +15,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.calls import defaults
-from app.calls.validation import not_blank, not_negative
+from app.calls.ranges import COST_PER_MINUTE, MAX_OBJECTIVES, RETENTION_DAYS
+from app.calls.validation import above_and_at_most, in_range, not_blank
 from app.campaigns.models import Campaign
 from app.core.errors import InvalidInput
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
-
-MAX_OBJECTIVES = 50
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,8 @@ async def create_campaign(
         raise InvalidInput("objectives", f"at most {MAX_OBJECTIVES} objectives, got {len(objectives)}")
     for text in objectives:
         not_blank("objectives", text, max_length=500)
-    not_negative("costPerMinute", cost_per_minute)
-    if retention_days is not None and retention_days <= 0:
-        raise InvalidInput("retentionDays", f"must be more than 0, got {retention_days:g}")
+    in_range("costPerMinute", cost_per_minute, *COST_PER_MINUTE)
+    above_and_at_most("retentionDays", retention_days, *RETENTION_DAYS)
     if campaign_id is not None and await session.get(Campaign, campaign_id) is not None:
         raise InvalidInput("campaignId", f"a campaign with id {campaign_id!r} already exists")
     campaign = Campaign(

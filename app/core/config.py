@@ -96,6 +96,7 @@ class Settings(BaseSettings):
     retention_days: float = Field(
         default=30,
         gt=0,
+        le=36_500,
         description="Days an ended call's live records are kept when its campaign sets no retention period.",
     )
     retention_interval: float = Field(

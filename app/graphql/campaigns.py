@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.calls import ranges
 from app.campaigns import models, service
 from app.graphql.context import Context
 
@@ -61,11 +62,23 @@ class CampaignMutation:
         info: Info[Context, None],
         name: str,
         objectives: Annotated[
-            list[str], strawberry.argument(description="Seeded, in this order, on each call (at most 50).")
+            list[str],
+            strawberry.argument(
+                description=f"Seeded, in this order, on each call (at most {ranges.MAX_OBJECTIVES})."
+            ),
         ],
-        cost_per_minute: Annotated[float, strawberry.argument(description="US dollars per minute, ≥ 0.")],
+        cost_per_minute: Annotated[
+            float,
+            strawberry.argument(description=f"US dollars per minute, {ranges.COST_PER_MINUTE.text()}."),
+        ],
         retention_days: Annotated[
-            float | None, strawberry.argument(description="More than 0; omit for the server's default.")
+            float | None,
+            strawberry.argument(
+                description=(
+                    f"More than 0 and at most {ranges.number(ranges.RETENTION_DAYS.high)} (100 years); "
+                    "omit for the server's default."
+                )
+            ),
         ] = None,
         campaign_id: str | None = None,
     ) -> Campaign:

@@ -3,19 +3,22 @@
 import strawberry
 
 from app.calls.performance import MetricsUpdate
+from app.calls.ranges import PERCENT
 from app.graphql.enums import EnergyLevel, ResponseQuality
+
+PERCENT_TEXT = f"{PERCENT.text()}."
 
 
 @strawberry.input(description="A partial metrics update: omitted fields keep their value.")
 class PerformanceMetricsInput:
-    script_adherence: float | None = strawberry.field(default=None, description="0 to 100.")
-    agent_confidence: float | None = strawberry.field(default=None, description="0 to 100.")
-    conversation_quality: float | None = strawberry.field(default=None, description="0 to 100.")
-    prospect_engagement: float | None = strawberry.field(default=None, description="0 to 100.")
+    script_adherence: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
+    agent_confidence: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
+    conversation_quality: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
+    prospect_engagement: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
     voice_energy_level: EnergyLevel | None = None
     response_quality: ResponseQuality | None = None
-    conversion_probability: float | None = strawberry.field(default=None, description="0 to 100.")
-    demo_acceptance_probability: float | None = strawberry.field(default=None, description="0 to 100.")
+    conversion_probability: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
+    demo_acceptance_probability: float | None = strawberry.field(default=None, description=PERCENT_TEXT)
 
     def to_update(self) -> MetricsUpdate:
         return MetricsUpdate(

@@ -5,7 +5,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.calls import performance, phases, service, supervision, transcripts
+from app.calls import performance, phases, ranges, service, supervision, transcripts
 from app.calls.transcript_line import Line
 from app.core.errors import Forbidden
 from app.graphql.context import Context
@@ -101,7 +101,9 @@ class Mutation:
         text: str,
         is_final: bool,
         sentiment: Sentiment | None = None,
-        confidence: Annotated[float | None, strawberry.argument(description="0 to 1.")] = None,
+        confidence: Annotated[
+            float | None, strawberry.argument(description=f"{ranges.CONFIDENCE.text()}.")
+        ] = None,
         segment_id: Annotated[
             str | None,
             strawberry.argument(
@@ -145,9 +147,16 @@ class Mutation:
         self,
         info: Ctx,
         call_id: str,
-        duration: Annotated[float, strawberry.argument(description="Seconds since the start.")],
-        agent_gain: Annotated[float | None, strawberry.argument(description="0 to 100.")] = None,
-        customer_gain: Annotated[float | None, strawberry.argument(description="0 to 100.")] = None,
+        duration: Annotated[
+            float,
+            strawberry.argument(
+                description=f"Seconds since the start, {ranges.DURATION_SECONDS.text()} (7 days)."
+            ),
+        ],
+        agent_gain: Annotated[float | None, strawberry.argument(description=f"{ranges.GAIN.text()}.")] = None,
+        customer_gain: Annotated[
+            float | None, strawberry.argument(description=f"{ranges.GAIN.text()}.")
+        ] = None,
         current_phase: str | None = None,
     ) -> LiveCall:
         async with info.context.write() as tx:
@@ -207,7 +216,9 @@ class Mutation:
         type: RecommendationType,
         title: str,
         description: str,
-        priority: Annotated[int, strawberry.argument(description="1 (low) to 10 (urgent).")],
+        priority: Annotated[
+            int, strawberry.argument(description=f"{ranges.PRIORITY.text()}, from low to urgent.")
+        ],
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> CoachingRecommendation:
         async with info.context.write() as tx:
@@ -252,8 +263,13 @@ class Mutation:
         call_id: str,
         service_: Annotated[PipelineService, strawberry.argument(name="service")],
         status: ServiceStatus,
-        latency: Annotated[float | None, strawberry.argument(description="Milliseconds, ≥ 0.")] = None,
-        error_rate: Annotated[float | None, strawberry.argument(description="0 to 1.")] = None,
+        latency: Annotated[
+            float | None,
+            strawberry.argument(description=f"Milliseconds, {ranges.LATENCY_MS.text()} (an hour)."),
+        ] = None,
+        error_rate: Annotated[
+            float | None, strawberry.argument(description=f"{ranges.ERROR_RATE.text()}.")
+        ] = None,
     ) -> CallSystemConfig:
         async with info.context.write() as tx:
             row = await service.update_system_status(

@@ -5,6 +5,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app.calls import ranges
 from app.calls.objectives import update_call_objective
 from app.graphql.context import Context
 from app.graphql.enums import ObjectiveStatus
@@ -26,7 +27,10 @@ class ObjectiveMutation:
         info: Info[Context, None],
         call_id: str,
         status: ObjectiveStatus,
-        order: Annotated[int | None, strawberry.argument(description="The objective's order.")] = None,
+        order: Annotated[
+            int | None,
+            strawberry.argument(description=f"The objective's order, {ranges.OBJECTIVE_ORDER.text()}."),
+        ] = None,
         objective: Annotated[
             str | None, strawberry.argument(description="The objective's text, instead of `order`.")
         ] = None,

@@ -36,7 +36,10 @@ class Query:
             str | None, strawberry.argument(description="Only calls of this campaign.")
         ] = None,
         first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 50, at most 200).")
+            int | None,
+            strawberry.argument(
+                description="Page size: 1 to CALLS_PAGE_MAX (200 unless configured); default 50."
+            ),
         ] = None,
         after: Annotated[
             str | None,

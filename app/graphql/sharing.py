@@ -114,7 +114,7 @@ class SharedResults:
         if entry is None or isinstance(entry.result, asyncio.Future) or entry.result.data is not data:
             return None
         if entry.encoded is None:
-            entry.encoded = json.dumps(data)
+            entry.encoded = json.dumps(data, allow_nan=False)
         return entry.encoded
 
     def _store(self, key: Hashable, entry: _Entry) -> None:

@@ -31,7 +31,9 @@ class Subscription:
         call_id: str,
         after_sequence: Annotated[
             int | None,
-            strawberry.argument(description="The last sequence the client holds (0 for all)."),
+            strawberry.argument(
+                description="The last sequence the client holds: 0 (for all) to the call's lastSequence."
+            ),
         ] = None,
     ) -> AsyncGenerator[CallEvent, None]:
         services = info.context.services

@@ -9,7 +9,9 @@ from strawberry.types import Info
 from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
+from app.calls.ranges import TRANSCRIPT_AFTER
 from app.calls.reads import TranscriptLine
+from app.calls.validation import in_range
 from app.core.errors import InvalidInput
 from app.graphql.enums import (
     CallStatus,
@@ -317,15 +319,27 @@ class LiveCall:
     async def transcripts(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Lines to return.")] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Lines to return: 1 to TRANSCRIPT_PAGE_MAX (1000 unless configured)."
+            ),
+        ] = None,
         after: Annotated[
-            int | None, strawberry.argument(description="Return lines with order > after.")
+            int | None,
+            strawberry.argument(
+                description=(
+                    f"Return lines with order > after, {TRANSCRIPT_AFTER.text()} "
+                    "(-1, like omitting it, starts at the first line)."
+                )
+            ),
         ] = None,
     ) -> list[TranscriptEntry]:
         settings = info.context.settings
         count = settings.transcript_page_default if first is None else first
         if not 1 <= count <= settings.transcript_page_max:
             raise InvalidInput("first", f"must be between 1 and {settings.transcript_page_max}")
+        in_range("after", after, *TRANSCRIPT_AFTER)
         rows = await self.loaders.transcripts.load((self.id, count, after))
         return [TranscriptEntry.from_row(row) for row in rows]
 

@@ -64,7 +64,7 @@ class WebhookQuery:
         info: Info[Context, None],
         call_id: Annotated[str | None, strawberry.argument(description="Only this call's.")] = None,
         status: DeliveryStatus | None = None,
-        first: Annotated[int, strawberry.argument(description=f"At most {MAX_DELIVERIES}.")] = 50,
+        first: Annotated[int, strawberry.argument(description=f"1 to {MAX_DELIVERIES}.")] = 50,
     ) -> list[WebhookDelivery]:
         if not 1 <= first <= MAX_DELIVERIES:
             raise InvalidInput("first", f"must be between 1 and {MAX_DELIVERIES}")

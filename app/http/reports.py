@@ -6,6 +6,7 @@ role may read a report, a campaign-scoped token only its campaigns' reports.
 """
 
 import json
+import logging
 import re
 
 from starlette.requests import Request
@@ -19,6 +20,8 @@ from app.auth.principal import Principal
 from app.auth.roles import allowed
 from app.core.scope import EVERY_CAMPAIGN
 from app.graphql.context import Services
+
+log = logging.getLogger(__name__)
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -64,7 +67,11 @@ async def _report(request: Request, extension: str) -> Response:
         return Response(
             report_markdown(analytics, lines), media_type="text/markdown; charset=utf-8", headers=headers
         )
-    body = json.dumps(report_document(analytics, lines), ensure_ascii=False, indent=2)
+    try:
+        body = json.dumps(report_document(analytics, lines), ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError:  # a stored number JSON cannot carry (inf, NaN): an error, never invalid JSON
+        log.exception("report of call %r holds a number JSON cannot carry", call_id)
+        return _error(500, "INTERNAL_SERVER_ERROR", "the report could not be encoded; details are logged")
     return Response(body, media_type="application/json", headers=headers)
 
 

@@ -21,6 +21,7 @@ async def enqueue(
         {"id": event_id, "type": type.value, "createdAt": now.isoformat(), "data": data},
         separators=(",", ":"),
         ensure_ascii=False,
+        allow_nan=False,  # Infinity and NaN are not JSON: fail the ending transaction, loudly
     )
     event = WebhookEvent(event_id=event_id, type=type.value, call_id=call_id, body=body, created_at=now)
     session.add(event)
