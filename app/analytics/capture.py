@@ -6,14 +6,9 @@ objectives, highlights) are copied as snapshots.
 """
 
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import func
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from typing import Any, TypeVar
 
 from app.analytics.models import CallAnalytics
-from app.calls import reads
 from app.calls.enums import ObjectiveStatus, Speaker, SupervisorActionType
 from app.calls.events import snapshot
 from app.calls.models import (
@@ -27,6 +22,7 @@ from app.calls.models import (
     SupervisorAction,
 )
 from app.core.sqltypes import utcnow
+from app.core.store import Store
 
 HIGHLIGHTS = (SupervisorActionType.BOOKMARK_MOMENT.value, SupervisorActionType.FLAG_FOR_REVIEW.value)
 
@@ -35,31 +31,26 @@ def seconds_between(start: datetime | None, end: datetime | None) -> float | Non
     return (end - start).total_seconds() if start is not None and end is not None else None
 
 
-async def capture(session: AsyncSession, call: LiveCall) -> tuple[CallAnalytics, bool]:
+async def capture(store: Store, call: LiveCall) -> tuple[CallAnalytics, bool]:
     """Write (or rewrite) the call's summary; ``True`` with it when the row is new.
 
     A call ended twice keeps one row, rewritten with the later end.
     """
     assert call.id is not None and call.end_time is not None
-    await session.flush()
-    metrics = (await reads.one_by_call(session, LivePerformanceMetrics, [call.id]))[call.id]
-    sentiment = (await reads.one_by_call(session, SentimentAnalysis, [call.id]))[call.id]
-    config = (await reads.one_by_call(session, CallSystemConfig, [call.id]))[call.id]
-    phases = (await reads.ordered_by_call(session, CallPhase, [call.id])).get(call.id, [])
-    objectives = (await reads.ordered_by_call(session, CallObjective, [call.id])).get(call.id, [])
-    lines = await _counts(session, LiveTranscript.speaker, LiveTranscript.live_call_id, call.id)
-    actions = await _counts(session, SupervisorAction.action, SupervisorAction.live_call_id, call.id)
-    highlights = (
-        await session.exec(
-            select(SupervisorAction)
-            .where(SupervisorAction.live_call_id == call.id, col(SupervisorAction.action).in_(HIGHLIGHTS))
-            .order_by(col(SupervisorAction.order))
-        )
-    ).all()
+    metrics = await _one(store, LivePerformanceMetrics, call.id)
+    sentiment = await _one(store, SentimentAnalysis, call.id)
+    config = await _one(store, CallSystemConfig, call.id)
+    phases = await store.all(CallPhase, order_by="order", live_call_id=call.id)
+    objectives = await store.all(CallObjective, order_by="order", live_call_id=call.id)
+    lines = await store.count_by(LiveTranscript, "speaker", live_call_id=call.id)
+    actions = await store.count_by(SupervisorAction, "action", live_call_id=call.id)
+    highlights = [
+        action
+        for action in await store.all(SupervisorAction, order_by="order", live_call_id=call.id)
+        if action.action in HIGHLIGHTS
+    ]
 
-    existing = (
-        await session.exec(select(CallAnalytics).where(CallAnalytics.call_id == call.call_id))
-    ).first()
+    existing = await store.one(CallAnalytics, call_id=call.call_id)
     statuses = [objective.status for objective in objectives]
     values: dict[str, Any] = {
         "campaign_id": call.campaign_id,
@@ -96,17 +87,18 @@ async def capture(session: AsyncSession, call: LiveCall) -> tuple[CallAnalytics,
         "flags": [snapshot(action) for action in highlights if action.action == HIGHLIGHTS[1]],
     }
     if existing is None:
-        row = CallAnalytics(call_id=call.call_id, created_at=utcnow(), **values)
-        session.add(row)
+        row = await store.insert(CallAnalytics(call_id=call.call_id, created_at=utcnow(), **values))
     else:
         row = existing
         for name, value in values.items():
             setattr(row, name, value)
-    await session.flush()
     return row, existing is None
 
 
-async def _counts(session: AsyncSession, key: Any, owner: Any, call_id: int) -> dict[str, int]:
-    """Rows of one call per value of ``key``, counted by the database."""
-    query = select(key, func.count()).where(owner == call_id).group_by(key)
-    return dict((await session.exec(query)).all())
+OneRow = TypeVar("OneRow", LivePerformanceMetrics, SentimentAnalysis, CallSystemConfig)
+
+
+async def _one(store: Store, model: type[OneRow], call_id: int) -> OneRow:
+    row = await store.one(model, live_call_id=call_id)
+    assert row is not None
+    return row

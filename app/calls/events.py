@@ -22,6 +22,7 @@ from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
+from app.core.store import OrmStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -90,17 +91,24 @@ class Event:
 
 @dataclass
 class Transaction:
-    """A write session, the caller's scope, and the events it will publish once committed."""
+    """One mutation's store, the caller's scope, and the events it will publish once committed."""
 
-    session: AsyncSession
+    store: Store
     scope: Scope
     events: list[Event] = field(default_factory=list)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session, for the few steps that need the ORM's queries (``needs_orm`` writes)."""
+        if not isinstance(self.store, OrmStore):
+            raise TypeError("this write runs in the SQLite group commit; declare it needs_orm")
+        return self.store.session
 
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
         """Append the next event of ``call``; the caller holds the call's row lock."""
         assert call.id is not None
         event = next_event(call, kind, payload)
-        self.session.add(
+        self.store.add(
             CallEvent(
                 live_call_id=call.id,
                 seq=event.seq,
@@ -123,7 +131,7 @@ def next_event(call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Even
 async def write_transaction(db: Database, pubsub: PubSub, scope: Scope) -> AsyncIterator[Transaction]:
     """Run a mutation in one transaction for a caller; publish its events only after commit."""
     async with db.write() as session:
-        tx = Transaction(session, scope)
+        tx = Transaction(OrmStore(session), scope)
         yield tx
     await publish(pubsub, tx.events)
 

@@ -10,8 +10,6 @@ import hashlib
 import json
 from typing import Any
 
-from sqlmodel import select
-
 from app.calls.events import Transaction
 from app.calls.models import IdempotencyKey, LiveCall
 from app.core.errors import Conflict
@@ -27,11 +25,7 @@ async def replayed(
     tx: Transaction, call: LiveCall, key: str, operation: str, arguments: dict[str, Any]
 ) -> int | None:
     """The id of the record a previous request with ``key`` created, if any."""
-    row = (
-        await tx.session.exec(
-            select(IdempotencyKey).where(IdempotencyKey.live_call_id == call.id, IdempotencyKey.key == key)
-        )
-    ).first()
+    row = await tx.store.one(IdempotencyKey, live_call_id=call.id, key=key)
     return None if row is None else served(row, operation, arguments)
 
 
@@ -54,7 +48,7 @@ def remember(
     arguments: dict[str, Any],
     record_id: int,
 ) -> None:
-    tx.session.add(key_row(call, key, operation, arguments, record_id))
+    tx.store.add(key_row(call, key, operation, arguments, record_id))
 
 
 def key_row(

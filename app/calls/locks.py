@@ -9,8 +9,6 @@ transaction's scope sees, so every mutation is scoped by the row it starts from.
 
 from typing import TypeVar
 
-from sqlmodel import select
-
 from app.calls.errors import call_not_found
 from app.calls.events import Transaction
 from app.calls.models import (
@@ -23,13 +21,8 @@ from app.calls.models import (
 
 async def lock_call(tx: Transaction, call_id: str) -> LiveCall:
     """The call, if the transaction's scope sees it: another campaign's call is NOT_FOUND."""
-    query = (
-        select(LiveCall)
-        .where(LiveCall.call_id == call_id, tx.scope.where(LiveCall.campaign_id))
-        .with_for_update()
-    )
-    call = (await tx.session.exec(query)).first()
-    if call is None:
+    call = await tx.store.one(LiveCall, lock=True, call_id=call_id)
+    if call is None or not tx.scope.sees(call.campaign_id):
         raise call_not_found(call_id)
     return call
 
@@ -39,4 +32,6 @@ Row = TypeVar("Row", LivePerformanceMetrics, SentimentAnalysis, CallSystemConfig
 
 async def one_for_call(tx: Transaction, model: type[Row], call: LiveCall) -> Row:
     """A call's one metrics, sentiment or config row (seeded by startLiveCall)."""
-    return (await tx.session.exec(select(model).where(model.live_call_id == call.id))).one()
+    row = await tx.store.one(model, live_call_id=call.id)
+    assert row is not None, f"call {call.call_id!r} has no {model.__name__} row"
+    return row

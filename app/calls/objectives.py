@@ -7,8 +7,6 @@ records no event, so a pipeline's retry is harmless. An ended call's objectives
 are final: its analytics were written when it ended.
 """
 
-from sqlmodel import select
-
 from app.calls.enums import CallStatus, EventType, ObjectiveStatus
 from app.calls.events import Transaction, snapshot
 from app.calls.locks import lock_call
@@ -40,12 +38,8 @@ async def update_call_objective(
     call = await lock_call(tx, call_id)
     if call.status == CallStatus.ENDED.value:
         raise Conflict(f"call {call_id!r} has ended; its objectives are final", field="callId")
-    query = select(CallObjective).where(CallObjective.live_call_id == call.id)
-    if order is not None:
-        query = query.where(CallObjective.order == order)
-    else:
-        query = query.where(CallObjective.objective == objective)
-    row = (await tx.session.exec(query)).first()
+    named = {"order": order} if order is not None else {"objective": objective}
+    row = await tx.store.one(CallObjective, live_call_id=call.id, **named)
     if row is None:
         field, value = ("order", order) if order is not None else ("objective", objective)
         raise InvalidInput(field, f"call {call_id!r} has no objective with {field} {value!r}")

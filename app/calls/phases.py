@@ -1,7 +1,5 @@
 """The call script's phases: exactly one is active while the call runs."""
 
-from sqlmodel import col, select
-
 from app.calls.enums import (
     EventType,
     PhaseStatus,
@@ -24,11 +22,7 @@ async def update_call_phase(
     """Complete the active phase (with its quality) and activate ``phase``."""
     call = await lock_call(tx, call_id)
     ensure_open(call, "updateCallPhase")
-    phases = (
-        await tx.session.exec(
-            select(CallPhase).where(CallPhase.live_call_id == call.id).order_by(col(CallPhase.order))
-        )
-    ).all()
+    phases = await tx.store.all(CallPhase, order_by="order", live_call_id=call.id)
     target = next((row for row in phases if row.phase == phase), None)
     if target is None:
         known = ", ".join(repr(row.phase) for row in phases)

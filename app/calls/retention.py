@@ -39,6 +39,7 @@ from app.campaigns.models import Campaign
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.sqltypes import utcnow
+from app.core.store import OrmStore
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ async def _keep_analytics(session: AsyncSession, ids: list[int]) -> None:
         col(LiveCall.call_id).not_in(select(CallAnalytics.call_id)),
     )
     for call in (await session.exec(query)).all():
-        await capture(session, call)
+        await capture(OrmStore(session), call)
 
 
 async def run_once(settings: Settings, *, dry_run: bool = False) -> RetentionReport:

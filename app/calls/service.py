@@ -4,12 +4,9 @@ Each function is one of the spec's mutations over one write transaction; the
 other mutations live beside it (transcripts, metrics, phases, supervision).
 """
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-
 from app.analytics.capture import capture
 from app.analytics.document import analytics_document
-from app.analytics.reads import analytics_exist
+from app.analytics.models import CallAnalytics
 from app.calls import defaults
 from app.calls.enums import (
     CallStatus,
@@ -35,6 +32,7 @@ from app.calls.validation import in_range, not_blank
 from app.campaigns.service import plan_for
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
+from app.core.store import Duplicate
 from app.webhooks.enums import WebhookEventType
 from app.webhooks.outbox import enqueue
 
@@ -69,7 +67,7 @@ async def start_live_call(
     not_blank("sipEndpoint", sip_endpoint, max_length=500)
     tx.scope.require("campaignId", campaign_id)
 
-    existing = (await tx.session.exec(select(LiveCall).where(LiveCall.call_id == call_id))).first()
+    existing = await tx.store.one(LiveCall, call_id=call_id)
     started = {
         "agent_name": agent_name,
         "customer_name": customer_name,
@@ -83,10 +81,10 @@ async def start_live_call(
         if all(getattr(existing, name) == value for name, value in started.items()):
             return existing  # the pipeline's retry of this very start: nothing to write
         raise _call_id_taken(call_id)
-    if await analytics_exist(tx.session, call_id):
+    if await tx.store.one(CallAnalytics, call_id=call_id) is not None:
         # An ended call's callId stays taken after retention removed its live records.
         raise _call_id_taken(call_id)
-    plan = await plan_for(tx.session, campaign_id, scope=tx.scope)
+    plan = await plan_for(tx.store, campaign_id)
 
     now = utcnow()
     call = LiveCall(
@@ -109,19 +107,16 @@ async def start_live_call(
         created_at=now,
         updated_at=now,
     )
-    tx.session.add(call)
     try:
-        await tx.session.flush()
-    except IntegrityError as error:
+        await tx.store.insert(call)
+    except Duplicate as error:
         raise _call_id_taken(call_id) from error
     assert call.id is not None
-    tx.session.add_all(
-        CallObjective(live_call_id=call.id, objective=text, status="pending", order=index)
-        for index, text in enumerate(plan.objectives)
-    )
-    tx.session.add(LivePerformanceMetrics(live_call_id=call.id, updated_at=now, **defaults.METRICS))
-    tx.session.add(SentimentAnalysis(live_call_id=call.id, updated_at=now, **defaults.SENTIMENT))
-    tx.session.add_all(
+    for index, text in enumerate(plan.objectives):
+        tx.store.add(CallObjective(live_call_id=call.id, objective=text, status="pending", order=index))
+    tx.store.add(LivePerformanceMetrics(live_call_id=call.id, updated_at=now, **defaults.METRICS))
+    tx.store.add(SentimentAnalysis(live_call_id=call.id, updated_at=now, **defaults.SENTIMENT))
+    for phase in (
         CallPhase(
             live_call_id=call.id,
             phase=name,
@@ -130,8 +125,9 @@ async def start_live_call(
             start_time=now if index == 0 else None,
         )
         for index, name in enumerate(defaults.PHASES)
-    )
-    tx.session.add(
+    ):
+        tx.store.add(phase)
+    tx.store.add(
         CallSystemConfig(
             live_call_id=call.id,
             updated_at=now,
@@ -163,11 +159,8 @@ async def update_call_status(tx: Transaction, *, call_id: str, status: CallStatu
     call.updated_at = now
     tx.record(call, EventType.STATUS_CHANGED, {"call": snapshot(call), "previousStatus": previous})
     if status is CallStatus.CONNECTED:
-        first = (
-            await tx.session.exec(
-                select(CallPhase).where(CallPhase.live_call_id == call.id).order_by(col(CallPhase.order))
-            )
-        ).first()
+        phases = await tx.store.all(CallPhase, order_by="order", live_call_id=call.id)
+        first = phases[0] if phases else None
         if first is not None and first.status == PhaseStatus.PENDING.value:
             first.status = PhaseStatus.ACTIVE.value
             first.start_time = now
@@ -271,23 +264,10 @@ async def end_call(tx: Transaction, call: LiveCall) -> None:
     """The spec's endLiveCall, then its production notes: the call's analytics row and,
     on the first end, the post-call webhook event in the outbox, all in this transaction."""
     now = utcnow()
-    recommendations = (
-        await tx.session.exec(
-            select(CoachingRecommendation).where(
-                CoachingRecommendation.live_call_id == call.id,
-                col(CoachingRecommendation.is_active).is_(True),
-            )
-        )
-    ).all()
+    recommendations = await tx.store.all(CoachingRecommendation, live_call_id=call.id, is_active=True)
     for recommendation in recommendations:
         recommendation.is_active = False
-    active = (
-        await tx.session.exec(
-            select(CallPhase).where(
-                CallPhase.live_call_id == call.id, CallPhase.status == PhaseStatus.ACTIVE.value
-            )
-        )
-    ).first()
+    active = await tx.store.one(CallPhase, live_call_id=call.id, status=PhaseStatus.ACTIVE.value)
     if active is not None:
         active.status = PhaseStatus.COMPLETED.value
         active.end_time = now
@@ -303,10 +283,10 @@ async def end_call(tx: Transaction, call: LiveCall) -> None:
             "deactivatedRecommendations": len(recommendations),
         },
     )
-    analytics, first_end = await capture(tx.session, call)
+    analytics, first_end = await capture(tx.store, call)
     if first_end:
         await enqueue(
-            tx.session,
+            tx.store,
             type=WebhookEventType.CALL_ENDED,
             call_id=call.call_id,
             data={"callId": call.call_id, "analytics": analytics_document(analytics)},

@@ -1,5 +1,7 @@
 """What supervisors do to a call: logged actions (END_CALL, TRANSFER_CALL act) and coaching."""
 
+from typing import TypeVar
+
 from app.calls.enums import (
     CallStatus,
     EventType,
@@ -49,7 +51,7 @@ async def add_supervisor_action(
     if idempotency_key is not None:
         done = await replayed(tx, call, idempotency_key, "addSupervisorAction", request)
         if done is not None:
-            return await tx.session.get_one(SupervisorAction, done)
+            return await _created(tx, SupervisorAction, done)
     ensure_open(call, "addSupervisorAction")
     if action is SupervisorActionType.TRANSFER_CALL:
         check_transition(call, CallStatus.TRANSFERRING)
@@ -64,8 +66,7 @@ async def add_supervisor_action(
         order=call.action_count,
     )
     call.action_count += 1
-    tx.session.add(row)
-    await tx.session.flush()
+    await tx.store.insert(row)
     if idempotency_key is not None:
         assert row.id is not None
         remember(tx, call, idempotency_key, "addSupervisorAction", request, row.id)
@@ -101,7 +102,7 @@ async def add_coaching_recommendation(
     if idempotency_key is not None:
         done = await replayed(tx, call, idempotency_key, "addCoachingRecommendation", request)
         if done is not None:
-            return await tx.session.get_one(CoachingRecommendation, done)
+            return await _created(tx, CoachingRecommendation, done)
     ensure_open(call, "addCoachingRecommendation")
     row = CoachingRecommendation(
         live_call_id=call.id,
@@ -112,10 +113,19 @@ async def add_coaching_recommendation(
         timestamp=utcnow(),
         is_active=True,
     )
-    tx.session.add(row)
-    await tx.session.flush()
+    await tx.store.insert(row)
     if idempotency_key is not None:
         assert row.id is not None
         remember(tx, call, idempotency_key, "addCoachingRecommendation", request, row.id)
     tx.record(call, EventType.RECOMMENDATION_ADDED, {"recommendation": snapshot(row)})
+    return row
+
+
+Created = TypeVar("Created", SupervisorAction, CoachingRecommendation)
+
+
+async def _created(tx: Transaction, model: type[Created], record_id: int) -> Created:
+    """The record a request with the same idempotency key created."""
+    row = await tx.store.one(model, id=record_id)
+    assert row is not None
     return row

@@ -1,9 +1,4 @@
-"""One addTranscriptEntry request and the rules both of its write paths share.
-
-The append runs through the ORM (PostgreSQL) or as plain SQL in a group
-commit (SQLite, ``transcripts_sqlite``); everything but the storage is here,
-so the two cannot drift apart.
-"""
+"""One addTranscriptEntry request: its validation, its retry fingerprint, and how it fills a line."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,16 +13,6 @@ from app.core.errors import Conflict
 
 MAX_TEXT_LENGTH = 10_000
 OPERATION = "addTranscriptEntry"
-LINE_FIELDS = ("timestamp", "speaker", "text", "sentiment", "confidence", "is_final")
-SENTIMENT_FIELDS = (
-    "positive_percentage",
-    "neutral_percentage",
-    "negative_percentage",
-    "trend",
-    "last_positive_moment",
-    "last_negative_moment",
-    "updated_at",
-)
 
 
 @dataclass(frozen=True)

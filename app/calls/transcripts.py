@@ -1,30 +1,21 @@
 """Transcript lines: ordered appends, interim lines replaced in place, rolling sentiment.
 
-On SQLite the append runs as plain SQL in a group commit
-(``transcripts_sqlite``): it is the mutation the pipeline sends most, several
-times a second per call. Elsewhere it runs through the ORM below. Both follow
-the rules in ``transcript_line``.
+The mutation the pipeline sends most, several times a second per call; on
+SQLite it runs in the group commit (``app.calls.writes``). The request's own
+rules are in ``transcript_line``.
 """
 
-from functools import partial
-
-from sqlmodel import select
-
-from app.calls import transcripts_sqlite
 from app.calls.enums import EventType
-from app.calls.events import Transaction, publish, snapshot, write_transaction
+from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
 from app.calls.lifecycle import ensure_open
 from app.calls.locks import lock_call, one_for_call
-from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
+from app.calls.models import LiveTranscript, SentimentAnalysis
 from app.calls.transcript_line import OPERATION, Line, record_label
-from app.core.db import Database
-from app.core.pubsub import PubSub
-from app.core.scope import Scope
 from app.core.sqltypes import utcnow
 
 
-async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line, scope: Scope) -> LiveTranscript:
+async def add_transcript_entry(tx: Transaction, *, line: Line) -> LiveTranscript:
     """Append a line in order; final lines with a sentiment roll the call's sentiment.
 
     With ``segment_id``, a line whose segment is already on the call replaces
@@ -33,35 +24,29 @@ async def add_transcript_entry(db: Database, pubsub: PubSub, line: Line, scope: 
     ended only final lines are accepted: finals often arrive just after hang-up.
     """
     line.validate()
-    if db.sqlite_writer is not None:
-        appended = await db.sqlite_writer.run(
-            partial(transcripts_sqlite.append, line, scope), then=lambda done: publish(pubsub, done.events)
-        )
-        return appended.entry
-    async with write_transaction(db, pubsub, scope) as tx:
-        return await _append(tx, line)
-
-
-async def _append(tx: Transaction, line: Line) -> LiveTranscript:
     call = await lock_call(tx, line.call_id)
     assert call.id is not None
     if line.idempotency_key is not None:
         done = await replayed(tx, call, line.idempotency_key, OPERATION, line.arguments())
         if done is not None:
-            return await tx.session.get_one(LiveTranscript, done)
+            entry = await tx.store.one(LiveTranscript, id=done)
+            assert entry is not None
+            return entry
     if not line.is_final:
         ensure_open(call, "an interim transcript line")
     now = utcnow()
-    entry = await _segment(tx, call, line.segment_id) if line.segment_id is not None else None
+    entry = None
+    if line.segment_id is not None:
+        entry = await tx.store.one(LiveTranscript, live_call_id=call.id, segment_id=line.segment_id)
     if entry is not None:
         line.check_replaces(entry)
+        line.fill(entry, call, now)
         kind = EventType.TRANSCRIPT_UPDATED
     else:
         entry = line.new_entry(call, now)
-        tx.session.add(entry)
+        line.fill(entry, call, now)
+        await tx.store.insert(entry)
         kind = EventType.TRANSCRIPT_ADDED
-    line.fill(entry, call, now)
-    await tx.session.flush()
     assert entry.id is not None
     if line.idempotency_key is not None:
         remember(tx, call, line.idempotency_key, OPERATION, line.arguments(), entry.id)
@@ -71,10 +56,3 @@ async def _append(tx: Transaction, line: Line) -> LiveTranscript:
         record_label(row, line.sentiment, now)
         tx.record(call, EventType.SENTIMENT_UPDATED, {"sentiment": snapshot(row)})
     return entry
-
-
-async def _segment(tx: Transaction, call: LiveCall, segment_id: str) -> LiveTranscript | None:
-    query = select(LiveTranscript).where(
-        LiveTranscript.live_call_id == call.id, LiveTranscript.segment_id == segment_id
-    )
-    return (await tx.session.exec(query)).first()

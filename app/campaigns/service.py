@@ -21,6 +21,7 @@ from app.campaigns.models import Campaign
 from app.core.errors import InvalidInput
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
+from app.core.store import Store
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,12 @@ async def list_campaigns(session: AsyncSession, *, scope: Scope) -> list[Campaig
     return list((await session.exec(query)).all())
 
 
-async def plan_for(session: AsyncSession, campaign_id: str | None, *, scope: Scope) -> CallPlan:
-    """The campaign's objectives and cost when ``campaign_id`` names one, else the spec's defaults."""
-    campaign = await get_campaign(session, campaign_id, scope=scope) if campaign_id is not None else None
+async def plan_for(store: Store, campaign_id: str | None) -> CallPlan:
+    """The campaign's objectives and cost when ``campaign_id`` names one, else the spec's defaults.
+
+    The caller has checked ``campaign_id`` against its scope.
+    """
+    campaign = await store.one(Campaign, id=campaign_id) if campaign_id is not None else None
     if campaign is None:
         return DEFAULT_PLAN
     return CallPlan(objectives=campaign.objectives, cost_per_minute=campaign.cost_per_minute)

@@ -51,30 +51,68 @@ def _stored(columns: _Columns, name: str, value: Any) -> Any:
     return value if process is None else process(value)
 
 
-@cache
-def _select_sql(model: type[SQLModel], keys: tuple[str, ...]) -> str:
+def _where(model: type[SQLModel], where: dict[str, Any]) -> tuple[tuple[tuple[str, bool], ...], list[Any]]:
     columns = _columns(model)
-    where = " AND ".join(f'"{key}" = ?' for key in keys)
+    keys = tuple((key, where[key] is None) for key in where)
+    return keys, [_stored(columns, key, where[key]) for key, is_null in keys if not is_null]
+
+
+def _condition(keys: tuple[tuple[str, bool], ...]) -> str:
+    return " AND ".join(f'"{key}" IS NULL' if is_null else f'"{key}" = ?' for key, is_null in keys) or "1"
+
+
+@cache
+def _select_sql(model: type[SQLModel], keys: tuple[tuple[str, bool], ...], order_by: str | None) -> str:
+    columns = _columns(model)
     listed = ", ".join(f'"{name}"' for name in columns.names)
-    return f'SELECT {listed} FROM "{columns.table}" WHERE {where}'
+    order = f' ORDER BY "{order_by}"' if order_by else ""
+    return f'SELECT {listed} FROM "{columns.table}" WHERE {_condition(keys)}{order}'
+
+
+def select_values(
+    connection: sqlite3.Connection,
+    model: type[SQLModel],
+    where: dict[str, Any],
+    *,
+    order_by: str | None = None,
+) -> list[dict[str, Any]]:
+    """The column values of every row matching ``column = value`` (``None``: IS NULL) for all of ``where``."""
+    columns = _columns(model)
+    keys, params = _where(model, where)
+    return [
+        {
+            name: value if process is None else process(value)
+            for name, process, value in zip(columns.names, columns.from_db, found, strict=True)
+        }
+        for found in connection.execute(_select_sql(model, keys, order_by), params).fetchall()
+    ]
+
+
+@cache
+def _count_sql(model: type[SQLModel], key: str, keys: tuple[tuple[str, bool], ...]) -> str:
+    table = _columns(model).table
+    return f'SELECT "{key}", count(*) FROM "{table}" WHERE {_condition(keys)} GROUP BY "{key}"'
+
+
+def count_values(
+    connection: sqlite3.Connection, model: type[SQLModel], key: str, where: dict[str, Any]
+) -> dict[Any, int]:
+    """How many rows matching ``where`` hold each stored value of ``key``."""
+    keys, params = _where(model, where)
+    return dict(connection.execute(_count_sql(model, key, keys), params).fetchall())
 
 
 def select_one(connection: sqlite3.Connection, model: type[Row], **where: Any) -> Row | None:
-    """The row matching every ``column = value`` in ``where``, or None."""
-    columns = _columns(model)
-    keys = tuple(where)
-    params = [_stored(columns, key, where[key]) for key in keys]
-    found = connection.execute(_select_sql(model, keys), params).fetchone()
-    if found is None:
-        return None
-    values = {
-        name: value if process is None else process(value)
-        for name, process, value in zip(columns.names, columns.from_db, found, strict=True)
-    }
-    return _loaded(model, values)
+    """The first row matching every ``column = value`` in ``where``, or None."""
+    found = select_values(connection, model, where)
+    return loaded(model, found[0]) if found else None
 
 
-def _loaded(model: type[Row], values: dict[str, Any]) -> Row:
+def column_names(model: type[SQLModel]) -> tuple[str, ...]:
+    return _columns(model).names
+
+
+def loaded(model: type[Row], values: dict[str, Any]) -> Row:
     """An instance made the way the ORM makes one for a row it loads: no validation,
     no defaults, a few microseconds instead of the forty a constructor takes."""
     row: Row = manager_of_class(model).new_instance()

@@ -1,9 +1,7 @@
 """Per-request context: the app's services and a fresh set of DataLoaders."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +10,7 @@ from starlette.websockets import WebSocket
 from app.auth.errors import Unauthenticated
 from app.auth.principal import Principal
 from app.auth.tokens import Authenticator
-from app.calls.events import Transaction, write_transaction
+from app.calls.writes import Change, write
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
@@ -20,6 +18,8 @@ from app.core.scope import EVERY_CAMPAIGN, NO_CAMPAIGN, Scope
 from app.graphql.loaders import Loaders
 from app.graphql.sharing import SharedResults
 from app.ops.metrics import Metrics
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,6 @@ class Context:
         """Loaders for one subscription event: a connection-long cache would serve stale rows."""
         return Loaders(self.services.db)
 
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[Transaction]:
-        async with write_transaction(self.services.db, self.services.pubsub, self.scope) as tx:
-            yield tx
+    async def write(self, change: Change[T]) -> T:
+        """Run one mutation for this caller through the one write path (``app.calls.writes``)."""
+        return await write(self.services.db, self.services.pubsub, self.scope, change)

@@ -1,5 +1,6 @@
 """Mutation root: the spec's mutations, one resolver each, each one transaction."""
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -58,9 +59,9 @@ class Mutation:
         campaign_id: str | None = None,
         sip_endpoint: str | None = None,
     ) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await service.start_live_call(
-                tx,
+        row = await info.context.write(
+            partial(
+                service.start_live_call,
                 call_id=call_id,
                 agent_name=agent_name,
                 customer_name=customer_name,
@@ -70,6 +71,7 @@ class Mutation:
                 session_id=session_id,
                 sip_endpoint=sip_endpoint,
             )
+        )
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(
@@ -80,8 +82,7 @@ class Mutation:
         )
     )
     async def update_call_status(self, info: Ctx, call_id: str, status: CallStatus) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await service.update_call_status(tx, call_id=call_id, status=status)
+        row = await info.context.write(partial(service.update_call_status, call_id=call_id, status=status))
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(
@@ -126,18 +127,16 @@ class Mutation:
             segment_id=segment_id,
             idempotency_key=idempotency_key,
         )
-        services = info.context.services
-        row = await transcripts.add_transcript_entry(services.db, services.pubsub, line, info.context.scope)
+        row = await info.context.write(partial(transcripts.add_transcript_entry, line=line))
         return TranscriptEntry.from_row(row)
 
     @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")
     async def update_performance_metrics(
         self, info: Ctx, call_id: str, metrics: PerformanceMetricsInput
     ) -> PerformanceMetrics:
-        async with info.context.write() as tx:
-            row = await performance.update_performance_metrics(
-                tx, call_id=call_id, metrics=metrics.to_update()
-            )
+        row = await info.context.write(
+            partial(performance.update_performance_metrics, call_id=call_id, metrics=metrics.to_update())
+        )
         return PerformanceMetrics.from_row(row)
 
     @strawberry.mutation(
@@ -159,15 +158,16 @@ class Mutation:
         ] = None,
         current_phase: str | None = None,
     ) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await service.update_call_progress(
-                tx,
+        row = await info.context.write(
+            partial(
+                service.update_call_progress,
                 call_id=call_id,
                 duration=duration,
                 agent_gain=agent_gain,
                 customer_gain=customer_gain,
                 current_phase=current_phase,
             )
+        )
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(
@@ -196,9 +196,9 @@ class Mutation:
                     field="supervisorId",
                 )
             supervisor_name = principal.name
-        async with info.context.write() as tx:
-            row = await supervision.add_supervisor_action(
-                tx,
+        row = await info.context.write(
+            partial(
+                supervision.add_supervisor_action,
                 call_id=call_id,
                 supervisor_id=supervisor_id,
                 supervisor_name=supervisor_name,
@@ -206,6 +206,7 @@ class Mutation:
                 details=details,
                 idempotency_key=idempotency_key,
             )
+        )
         return SupervisorAction.from_row(row)
 
     @strawberry.mutation(description="Add an active coaching recommendation for the agent.")
@@ -221,9 +222,9 @@ class Mutation:
         ],
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> CoachingRecommendation:
-        async with info.context.write() as tx:
-            row = await supervision.add_coaching_recommendation(
-                tx,
+        row = await info.context.write(
+            partial(
+                supervision.add_coaching_recommendation,
                 call_id=call_id,
                 type=type,
                 title=title,
@@ -231,6 +232,7 @@ class Mutation:
                 priority=priority,
                 idempotency_key=idempotency_key,
             )
+        )
         return CoachingRecommendation.from_row(row)
 
     @strawberry.mutation(
@@ -246,14 +248,16 @@ class Mutation:
             strawberry.argument(description="How the phase being completed went."),
         ] = None,
     ) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await phases.update_call_phase(tx, call_id=call_id, phase=phase, quality=quality)
+        row = await info.context.write(
+            partial(phases.update_call_phase, call_id=call_id, phase=phase, quality=quality)
+        )
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
     async def toggle_recording(self, info: Ctx, call_id: str, is_recording: bool) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await service.toggle_recording(tx, call_id=call_id, is_recording=is_recording)
+        row = await info.context.write(
+            partial(service.toggle_recording, call_id=call_id, is_recording=is_recording)
+        )
         return LiveCall.from_row(row, info.context.loaders)
 
     @strawberry.mutation(description="Report one pipeline service's status, latency and error rate.")
@@ -271,15 +275,16 @@ class Mutation:
             float | None, strawberry.argument(description=f"{ranges.ERROR_RATE.text()}.")
         ] = None,
     ) -> CallSystemConfig:
-        async with info.context.write() as tx:
-            row = await service.update_system_status(
-                tx,
+        row = await info.context.write(
+            partial(
+                service.update_system_status,
                 call_id=call_id,
                 service=service_,
                 status=status,
                 latency=latency,
                 error_rate=error_rate,
             )
+        )
         return CallSystemConfig.from_row(row)
 
     @strawberry.mutation(
@@ -289,6 +294,5 @@ class Mutation:
         )
     )
     async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:
-        async with info.context.write() as tx:
-            row = await service.end_live_call(tx, call_id=call_id)
+        row = await info.context.write(partial(service.end_live_call, call_id=call_id))
         return LiveCall.from_row(row, info.context.loaders)

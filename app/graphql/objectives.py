@@ -1,5 +1,6 @@
 """updateCallObjective: move a call's objective through its lifecycle."""
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
@@ -35,8 +36,7 @@ class ObjectiveMutation:
             str | None, strawberry.argument(description="The objective's text, instead of `order`.")
         ] = None,
     ) -> CallObjective:
-        async with info.context.write() as tx:
-            row = await update_call_objective(
-                tx, call_id=call_id, status=status, order=order, objective=objective
-            )
+        row = await info.context.write(
+            partial(update_call_objective, call_id=call_id, status=status, order=order, objective=objective)
+        )
         return CallObjective.from_row(row)

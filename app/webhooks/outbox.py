@@ -4,15 +4,14 @@ import json
 import uuid
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from app.core.sqltypes import utcnow
+from app.core.store import Store
 from app.webhooks.enums import WebhookEventType
 from app.webhooks.models import WebhookEvent
 
 
 async def enqueue(
-    session: AsyncSession, *, type: WebhookEventType, call_id: str, data: dict[str, Any]
+    store: Store, *, type: WebhookEventType, call_id: str, data: dict[str, Any]
 ) -> WebhookEvent:
     """Store the event's exact body: every attempt signs and sends the same bytes."""
     now = utcnow()
@@ -24,5 +23,5 @@ async def enqueue(
         allow_nan=False,  # Infinity and NaN are not JSON: fail the ending transaction, loudly
     )
     event = WebhookEvent(event_id=event_id, type=type.value, call_id=call_id, body=body, created_at=now)
-    session.add(event)
+    store.add(event)
     return event

@@ -6,7 +6,8 @@ commit's append) and, in the scaled leg, on PostgreSQL (the ORM append).
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import pytest
@@ -22,9 +23,10 @@ from app.calls.enums import (
     Speaker,
     SupervisorActionType,
 )
-from app.calls.events import Transaction, write_transaction
+from app.calls.events import Transaction
 from app.calls.performance import MetricsUpdate
 from app.calls.transcript_line import Line
+from app.calls.writes import write
 from app.campaigns import service as campaigns
 from app.core.db import Database
 from app.core.errors import Forbidden, NotFound
@@ -37,7 +39,7 @@ from tests.live import eventually
 from tests.post_call import CREATE_CAMPAIGN
 
 CAMP_A = Scope.of(["camp-a"])
-Write = Callable[[Transaction], Awaitable[Any]]
+Write = Callable[[Transaction], Coroutine[Any, Any, Any]]
 
 WRITES: dict[str, Write] = {
     "updateCallStatus": lambda tx: service.update_call_status(tx, call_id="b", status=CallStatus.CONNECTED),
@@ -60,6 +62,9 @@ WRITES: dict[str, Write] = {
     "updateCallObjective": lambda tx: objectives.update_call_objective(
         tx, call_id="b", status=ObjectiveStatus.IN_PROGRESS, order=0
     ),
+    "addTranscriptEntry": lambda tx: transcripts.add_transcript_entry(
+        tx, line=Line(call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True)
+    ),
 }
 CAMPAIGN_WRITES = {"startLiveCall", "createCampaign"}
 
@@ -77,7 +82,7 @@ def two_campaigns(api: Api) -> None:
 def test_every_mutation_is_checked_here() -> None:
     mutations = set(schema._schema.mutation_type.fields)  # type: ignore[union-attr]
 
-    assert mutations == {*WRITES, "addTranscriptEntry", *CAMPAIGN_WRITES}
+    assert mutations == {*WRITES, *CAMPAIGN_WRITES}
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))
@@ -87,20 +92,7 @@ async def test_a_write_to_another_campaigns_call_is_not_found_and_writes_nothing
     before = api.live_call("b")
 
     with pytest.raises(NotFound):
-        async with write_transaction(db, pubsub, CAMP_A) as tx:
-            await WRITES[name](tx)
-
-    assert api.live_call("b") == before
-
-
-async def test_a_transcript_line_for_another_campaigns_call_is_not_found_and_writes_nothing(
-    two_campaigns: None, api: Api, db: Database, pubsub: PubSub
-) -> None:
-    before = api.live_call("b")
-    line = Line(call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True)
-
-    with pytest.raises(NotFound):
-        await transcripts.add_transcript_entry(db, pubsub, line, CAMP_A)
+        await write(db, pubsub, CAMP_A, WRITES[name])
 
     assert api.live_call("b") == before
 
@@ -109,8 +101,7 @@ async def test_starting_a_call_in_another_campaign_is_forbidden(
     two_campaigns: None, api: Api, db: Database, pubsub: PubSub
 ) -> None:
     with pytest.raises(Forbidden):
-        async with write_transaction(db, pubsub, CAMP_A) as tx:
-            await _start(tx, "x", "camp-b")
+        await write(db, pubsub, CAMP_A, lambda tx: _start(tx, "x", "camp-b"))
 
     assert api.data('{ liveCall(callId: "x") { callId } }') == {"liveCall": None}
 
@@ -175,8 +166,7 @@ async def test_the_board_of_a_scoped_caller_skips_other_campaigns(db: Database, 
     first = asyncio.ensure_future(anext(board))
     await eventually(lambda: pubsub.subscriber_count > 0)
     for call_id, campaign in (("b2", "camp-b"), ("a2", "camp-a")):
-        async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-            await _start(tx, call_id, campaign)
+        await write(db, pubsub, EVERY_CAMPAIGN, partial(_start, call_id=call_id, campaign_id=campaign))
 
     event = await asyncio.wait_for(first, 5)
 

@@ -1,0 +1,96 @@
+"""The ``Store`` of the SQLite group commit: plain SQL on the writer connection's thread.
+
+A mutation's coroutine runs here to completion without ever suspending: every
+method below does its SQL at once and returns, so ``run_to_completion`` drives
+the same async code that runs over the ORM on PostgreSQL, on the connection's
+own thread, in one hop for the whole batch (``app.core.sqlite_writer``).
+
+Like an ORM session it keeps one object per row and, at ``flush``, writes the
+columns a mutation changed on them, found by comparing with the values read.
+"""
+
+import copy
+import sqlite3
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from sqlmodel import SQLModel
+
+from app.core.sqlite_rows import column_names, count_values, insert, loaded, select_values, update
+from app.core.store import Duplicate
+
+Row = TypeVar("Row", bound=SQLModel)
+T = TypeVar("T")
+
+
+class SQLiteStore:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self._rows: dict[tuple[type[SQLModel], int], tuple[SQLModel, dict[str, Any]]] = {}
+
+    async def one(self, model: type[Row], /, *, lock: bool = False, **where: Any) -> Row | None:
+        # ``lock`` needs nothing here: the batch's BEGIN IMMEDIATE holds the database's write lock.
+        found = select_values(self.connection, model, where)
+        return self._mapped(model, found[0]) if found else None
+
+    async def all(self, model: type[Row], /, *, order_by: str = "id", **where: Any) -> list[Row]:
+        return [
+            self._mapped(model, values)
+            for values in select_values(self.connection, model, where, order_by=order_by)
+        ]
+
+    async def insert(self, row: Row) -> Row:
+        try:
+            insert(self.connection, row)
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(str(error)) from error
+        self._track(row)
+        return row
+
+    def add(self, row: SQLModel) -> None:
+        insert(self.connection, row)
+
+    async def count_by(self, model: type[SQLModel], key: str, /, **where: Any) -> dict[Any, int]:
+        self.flush()
+        return count_values(self.connection, model, key, where)
+
+    def flush(self) -> None:
+        """Write every changed column of the rows handed out or inserted."""
+        for row, read in self._rows.values():
+            changed = [name for name, value in read.items() if getattr(row, name) != value]
+            if changed:
+                update(self.connection, row, *changed)
+                read.update((name, _copied(getattr(row, name))) for name in changed)
+
+    def _mapped(self, model: type[Row], values: dict[str, Any]) -> Row:
+        known = self._rows.get((model, values["id"]))
+        if known is not None:
+            row: Row = known[0]  # type: ignore[assignment]
+            return row
+        row = loaded(model, values)
+        self._rows[(model, values["id"])] = (row, {name: _copied(value) for name, value in values.items()})
+        return row
+
+    def _track(self, row: SQLModel) -> None:
+        values = {name: _copied(getattr(row, name)) for name in column_names(type(row))}
+        self._rows[(type(row), values["id"])] = (row, values)
+
+
+def _copied(value: Any) -> Any:
+    """JSON columns hold dicts and lists a mutation may change in place."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+
+def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never suspends (one over a ``SQLiteStore``).
+
+    One that does suspend awaited something outside the store, which cannot run
+    on the connection's thread: a programming error, raised loudly.
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    coroutine.close()
+    raise RuntimeError("a group-commit write awaited something other than its store")
