@@ -12,6 +12,7 @@ from app.auth.roles import Role
 from app.auth.tokens import Authenticator
 from app.core.config import Settings
 from app.core.migrations import ROOT, upgrade
+from app.http.header_timeout import header_timeout_protocol
 from app.ops.logs import configure_logging, log_config
 from app.simulator import cli as simulator
 
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
             log_config=log_config(settings),
             access_log=False,  # app.ops.request_context logs each request, with its request id
             timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
+            http=header_timeout_protocol(settings.header_timeout),
             ws_max_size=settings.max_body_bytes,
             ws=settings.ws_implementation,
             ws_per_message_deflate=settings.ws_compression,

@@ -20,6 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from app.core.config import Settings
 from app.graphql.context import Services
+from app.http.header_timeout import header_timeout_protocol
 from app.main import create_app
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ class LiveServer:
             port=0,
             log_level="warning",
             lifespan="on",
+            http=header_timeout_protocol(settings.header_timeout),  # as `python -m app serve`
             ws=settings.ws_implementation,
         )
         self.server = uvicorn.Server(config)

@@ -57,6 +57,24 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between server pings on idle WebSockets (both protocols); 0 turns them off.",
     )
+    connection_init_timeout: float = Field(
+        default=10,
+        gt=0,
+        description="Seconds a WebSocket may stay open without connection_init (both protocols); then 4408.",
+    )
+    max_subscriptions_per_connection: int = Field(
+        default=100,
+        ge=1,
+        description="Operations one WebSocket may run at once; more get TOO_MANY_SUBSCRIPTIONS.",
+    )
+    header_timeout: float = Field(
+        default=10,
+        gt=0,
+        description=(
+            "Seconds a client has to send a request's headers, from connecting or from the request's "
+            "first byte (`python -m app serve`); then the connection is closed."
+        ),
+    )
     graphql_allowed_origins: tuple[str, ...] = ()
     ws_implementation: Literal["wsproto", "websockets-sansio", "websockets"] = Field(
         default="wsproto",

@@ -6,6 +6,13 @@ monitors. The protocol lets either side ping: the server does, at the view's
 keep-alive interval, once the connection is acknowledged. One task pings
 every connection: a timer task per socket costs more memory than an idle
 subscription's whole state.
+
+A ping is written only if the socket takes it at once. uvicorn's WebSocket
+protocols make a send wait while the transport's buffer is over its high-water
+mark, and a client that stopped reading keeps it there; waiting for it would
+hold up the pings of every other connection. A socket with that much queued
+for its peer is not idle, so skipping its ping loses nothing; it is pinged
+again next round.
 """
 
 import asyncio
@@ -24,11 +31,7 @@ PING = PingMessage({"type": "ping"})
 
 
 class Pinger:
-    """Pings every registered connection each ``interval`` seconds, from one task.
-
-    uvicorn's WebSocket implementations write without waiting for the peer, so
-    a stalled client does not hold up the others.
-    """
+    """Pings every registered connection each ``interval`` seconds, from one task."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
@@ -56,7 +59,11 @@ class Pinger:
             await asyncio.sleep(self.interval)
             for connection in list(self._connections):
                 try:
-                    await connection.send_message(PING)
+                    # A send that does not wait finishes before the timeout can fire.
+                    async with asyncio.timeout(0):
+                        await connection.send_message(PING)
+                except TimeoutError:
+                    pass  # not taking writes now: not idle either
                 except Exception:
                     self._connections.discard(connection)
 

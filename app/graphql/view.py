@@ -17,11 +17,12 @@ from app.graphql.context import Context, Services
 from app.graphql.http_errors import BodyTooLarge, error_response, limited
 from app.graphql.keepalive import Pinger
 from app.graphql.schema import schema
-from app.graphql.sharing import SharingTransportWSHandler
+from app.graphql.ws_protocols import LegacyWSHandler, TransportWSHandler
 
 
 class GraphQLView(GraphQL[Context, None]):
-    graphql_transport_ws_handler_class = SharingTransportWSHandler
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
     max_body_bytes = 1_048_576
     pinger: Pinger | None = None
 
@@ -64,7 +65,7 @@ class GraphQLView(GraphQL[Context, None]):
 
         Accepted: ``{"Authorization": "Bearer <token>"}`` (what GraphiQL's headers
         editor sends) or ``{"token": "<token>"}``. A missing or bad token closes
-        the socket (4403 on graphql-transport-ws, connection_error on graphql-ws).
+        the socket with 4403 (on graphql-ws after a ``connection_error`` message).
         """
         auth = context.services.auth
         if auth.disabled:
@@ -92,7 +93,8 @@ def graphql_view(settings: Settings) -> GraphQLView:
         keep_alive=settings.keep_alive_interval > 0,
         keep_alive_interval=settings.keep_alive_interval,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
-        connection_init_wait_timeout=timedelta(seconds=10),
+        connection_init_wait_timeout=timedelta(seconds=settings.connection_init_timeout),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         allowed_origins=settings.graphql_allowed_origins,
     )
     view.max_body_bytes = settings.max_body_bytes
