@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     )
 
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    sqlite_group_commit: bool = Field(
+        default=True,
+        description=(
+            "On SQLite, run mutations as plain SQL in a group commit (many per transaction); "
+            "false runs them through the ORM, as on PostgreSQL."
+        ),
+    )
     subscriber_buffer: int = Field(
         default=1_000,
         ge=1,

@@ -83,7 +83,9 @@ class Database:
             self.reader = create_async_engine(url, pool_size=8, max_overflow=8)
             _sqlite_pragmas(self.writer, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=True)
             _sqlite_pragmas(self.reader, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=False)
-            self.sqlite_writer: SQLiteWriter | None = SQLiteWriter(self.writer)
+            self.sqlite_writer: SQLiteWriter | None = (
+                SQLiteWriter(self.writer) if settings.sqlite_group_commit else None
+            )
         else:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.reader = self.writer

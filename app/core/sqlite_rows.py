@@ -121,26 +121,20 @@ def loaded(model: type[Row], values: dict[str, Any]) -> Row:
 
 
 @cache
-def _insert_sql(model: type[SQLModel]) -> str:
+def _insert_sql(model: type[SQLModel], with_id: bool) -> str:
     columns = _columns(model)
-    names = [name for name in columns.names if name != "id"]
+    names = [name for name in columns.names if with_id or name != "id"]
     listed = ", ".join(f'"{name}"' for name in names)
     return f'INSERT INTO "{columns.table}" ({listed}) VALUES ({", ".join("?" * len(names))}) RETURNING id'
 
 
 def insert(connection: sqlite3.Connection, row: SQLModel) -> None:
-    """Insert ``row`` and set its ``id``."""
-    row.id = insert_values(
-        connection, type(row), {name: getattr(row, name) for name in _columns(type(row)).names}
-    )
-
-
-def insert_values(connection: sqlite3.Connection, model: type[SQLModel], values: dict[str, Any]) -> int:
-    """Insert a row of ``model`` from ``values`` (every column but ``id``); its new ``id``."""
-    columns = _columns(model)
-    params = [_stored(columns, name, values[name]) for name in columns.names if name != "id"]
-    (new_id,) = connection.execute(_insert_sql(model), params).fetchone()
-    return int(new_id)
+    """Insert ``row`` and set its ``id`` (a row that has one, such as a campaign's, keeps it)."""
+    columns = _columns(type(row))
+    with_id = getattr(row, "id", None) is not None
+    params = [_stored(columns, name, getattr(row, name)) for name in columns.names if with_id or name != "id"]
+    (new_id,) = connection.execute(_insert_sql(type(row), with_id), params).fetchone()
+    row.id = new_id
 
 
 @cache

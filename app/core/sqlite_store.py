@@ -6,10 +6,10 @@ the same async code that runs over the ORM on PostgreSQL, on the connection's
 own thread, in one hop for the whole batch (``app.core.sqlite_writer``).
 
 Like an ORM session it keeps one object per row and, at ``flush``, writes the
-columns a mutation changed on them, found by comparing with the values read.
+columns a mutation set to another value, found by comparing with the values
+read. As with the ORM, a JSON value changed in place is not seen: assign a new one.
 """
 
-import copy
 import sqlite3
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -43,7 +43,9 @@ class SQLiteStore:
         try:
             insert(self.connection, row)
         except sqlite3.IntegrityError as error:
-            raise Duplicate(str(error)) from error
+            if str(error).startswith("UNIQUE constraint failed"):
+                raise Duplicate(str(error)) from error
+            raise
         self._track(row)
         return row
 
@@ -60,7 +62,7 @@ class SQLiteStore:
             changed = [name for name, value in read.items() if getattr(row, name) != value]
             if changed:
                 update(self.connection, row, *changed)
-                read.update((name, _copied(getattr(row, name))) for name in changed)
+                read.update((name, getattr(row, name)) for name in changed)
 
     def _mapped(self, model: type[Row], values: dict[str, Any]) -> Row:
         known = self._rows.get((model, values["id"]))
@@ -68,17 +70,12 @@ class SQLiteStore:
             row: Row = known[0]  # type: ignore[assignment]
             return row
         row = loaded(model, values)
-        self._rows[(model, values["id"])] = (row, {name: _copied(value) for name, value in values.items()})
+        self._rows[(model, values["id"])] = (row, dict(values))
         return row
 
     def _track(self, row: SQLModel) -> None:
-        values = {name: _copied(getattr(row, name)) for name in column_names(type(row))}
+        values = {name: getattr(row, name) for name in column_names(type(row))}
         self._rows[(type(row), values["id"])] = (row, values)
-
-
-def _copied(value: Any) -> Any:
-    """JSON columns hold dicts and lists a mutation may change in place."""
-    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:

@@ -6,7 +6,9 @@ for the mutations that need the ORM's queries), and ``SQLiteStore``
 (``app.core.sqlite_store``), plain SQL on the SQLite group commit's
 connection. Both keep one object per row (an identity map) and write what a
 mutation changed on the rows they handed out when the transaction ends, so no
-mutation lists the columns it sets: the tables do.
+mutation lists the columns it sets: the tables do. A JSON value (a list, a
+dict) is written when a mutation assigns a new one; changed in place, neither
+store sees it.
 """
 
 from typing import Any, Protocol, TypeVar
@@ -68,7 +70,9 @@ class OrmStore:
         try:
             await self.session.flush()
         except IntegrityError as error:
-            raise Duplicate(str(error.orig)) from error
+            if _unique_violation(error):
+                raise Duplicate(str(error.orig)) from error
+            raise
         return row
 
     def add(self, row: SQLModel) -> None:
@@ -87,3 +91,9 @@ def _equal(model: type[SQLModel], where: dict[str, Any]) -> list[Any]:
         column = col(getattr(model, name))
         conditions.append(column.is_(None) if value is None else column == value)
     return conditions
+
+
+def _unique_violation(error: IntegrityError) -> bool:
+    """PostgreSQL says so with SQLSTATE 23505; SQLite in its message."""
+    original = error.orig
+    return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)
