@@ -109,13 +109,12 @@ class Transaction:
         assert call.id is not None
         event = next_event(call, kind, payload)
         self.store.add(
-            CallEvent(
-                live_call_id=call.id,
-                seq=event.seq,
-                type=kind.value,
-                payload=payload,
-                created_at=event.created_at,
-            )
+            CallEvent,
+            live_call_id=call.id,
+            seq=event.seq,
+            type=kind.value,
+            payload=payload,
+            created_at=event.created_at,
         )
         self.events.append(event)
         return event

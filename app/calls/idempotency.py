@@ -48,14 +48,9 @@ def remember(
     arguments: dict[str, Any],
     record_id: int,
 ) -> None:
-    tx.store.add(key_row(call, key, operation, arguments, record_id))
-
-
-def key_row(
-    call: LiveCall, key: str, operation: str, arguments: dict[str, Any], record_id: int
-) -> IdempotencyKey:
     assert call.id is not None
-    return IdempotencyKey(
+    tx.store.add(
+        IdempotencyKey,
         live_call_id=call.id,
         key=key,
         operation=operation,

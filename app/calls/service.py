@@ -113,26 +113,23 @@ async def start_live_call(
         raise _call_id_taken(call_id) from error
     assert call.id is not None
     for index, text in enumerate(plan.objectives):
-        tx.store.add(CallObjective(live_call_id=call.id, objective=text, status="pending", order=index))
-    tx.store.add(LivePerformanceMetrics(live_call_id=call.id, updated_at=now, **defaults.METRICS))
-    tx.store.add(SentimentAnalysis(live_call_id=call.id, updated_at=now, **defaults.SENTIMENT))
-    for phase in (
-        CallPhase(
+        tx.store.add(CallObjective, live_call_id=call.id, objective=text, status="pending", order=index)
+    tx.store.add(LivePerformanceMetrics, live_call_id=call.id, updated_at=now, **defaults.METRICS)
+    tx.store.add(SentimentAnalysis, live_call_id=call.id, updated_at=now, **defaults.SENTIMENT)
+    for index, name in enumerate(defaults.PHASES):
+        tx.store.add(
+            CallPhase,
             live_call_id=call.id,
             phase=name,
             order=index,
             status=(PhaseStatus.ACTIVE if index == 0 else PhaseStatus.PENDING).value,
             start_time=now if index == 0 else None,
         )
-        for index, name in enumerate(defaults.PHASES)
-    ):
-        tx.store.add(phase)
     tx.store.add(
-        CallSystemConfig(
-            live_call_id=call.id,
-            updated_at=now,
-            **{**defaults.SYSTEM_CONFIG, "cost_per_minute": plan.cost_per_minute},
-        )
+        CallSystemConfig,
+        live_call_id=call.id,
+        updated_at=now,
+        **{**defaults.SYSTEM_CONFIG, "cost_per_minute": plan.cost_per_minute},
     )
     tx.record(call, EventType.CALL_STARTED, {"call": snapshot(call)})
     return call

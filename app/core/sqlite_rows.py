@@ -6,12 +6,14 @@ row is stored exactly as an ORM session would store it and reads back the same
 either way (aware UTC datetimes, JSON, booleans).
 """
 
+import copy
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any, TypeVar
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import Table
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.orm import configure_mappers
@@ -135,6 +137,37 @@ def insert(connection: sqlite3.Connection, row: SQLModel) -> None:
     params = [_stored(columns, name, getattr(row, name)) for name in columns.names if with_id or name != "id"]
     (new_id,) = connection.execute(_insert_sql(type(row), with_id), params).fetchone()
     row.id = new_id
+
+
+def insert_values(connection: sqlite3.Connection, model: type[SQLModel], values: dict[str, Any]) -> None:
+    """Insert a row of ``model`` from ``values``, the model's defaults for the columns not given."""
+    columns = _columns(model)
+    for name, default in _defaults(model).items():
+        if name not in values:
+            values[name] = default()
+    params = [_stored(columns, name, values[name]) for name in columns.names if name != "id"]
+    connection.execute(_insert_sql(model, False), params)
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> dict[str, Callable[[], Any]]:
+    """How the model fills each column but ``id`` when it is not given, as a constructor would."""
+    made: dict[str, Callable[[], Any]] = {}
+    for name in _columns(model).names:
+        field = model.model_fields[name]
+        if name == "id":
+            continue
+        if field.default_factory is not None:
+            made[name] = field.default_factory  # type: ignore[assignment]
+        elif field.default is not PydanticUndefined:
+            made[name] = partial(copy.copy, field.default)
+        else:
+            made[name] = partial(_missing, model, name)
+    return made
+
+
+def _missing(model: type[SQLModel], name: str) -> Any:
+    raise TypeError(f"{model.__name__}.{name} has no default: give it a value")
 
 
 @cache

@@ -16,7 +16,15 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel
 
-from app.core.sqlite_rows import column_names, count_values, insert, loaded, select_values, update
+from app.core.sqlite_rows import (
+    column_names,
+    count_values,
+    insert,
+    insert_values,
+    loaded,
+    select_values,
+    update,
+)
 from app.core.store import Duplicate
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -49,8 +57,8 @@ class SQLiteStore:
         self._track(row)
         return row
 
-    def add(self, row: SQLModel) -> None:
-        insert(self.connection, row)
+    def add(self, model: type[SQLModel], /, **values: Any) -> None:
+        insert_values(self.connection, model, values)
 
     async def count_by(self, model: type[SQLModel], key: str, /, **where: Any) -> dict[Any, int]:
         self.flush()

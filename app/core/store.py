@@ -39,8 +39,9 @@ class Store(Protocol):
         """Store ``row`` now and set its ``id``; a broken unique constraint is ``Duplicate``."""
         ...
 
-    def add(self, row: SQLModel) -> None:
-        """Store ``row`` by the end of the transaction, in the order added (the event log)."""
+    def add(self, model: type[SQLModel], /, **values: Any) -> None:
+        """Store a new row of ``model`` by the end of the transaction, in the order added (the
+        event log); columns not given take the model's defaults. No object is made for it."""
         ...
 
     async def count_by(self, model: type[SQLModel], key: str, /, **where: Any) -> dict[Any, int]:
@@ -75,8 +76,8 @@ class OrmStore:
             raise
         return row
 
-    def add(self, row: SQLModel) -> None:
-        self.session.add(row)
+    def add(self, model: type[SQLModel], /, **values: Any) -> None:
+        self.session.add(model(**values))
 
     async def count_by(self, model: type[SQLModel], key: str, /, **where: Any) -> dict[Any, int]:
         await self.session.flush()

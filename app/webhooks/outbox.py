@@ -10,9 +10,7 @@ from app.webhooks.enums import WebhookEventType
 from app.webhooks.models import WebhookEvent
 
 
-async def enqueue(
-    store: Store, *, type: WebhookEventType, call_id: str, data: dict[str, Any]
-) -> WebhookEvent:
+async def enqueue(store: Store, *, type: WebhookEventType, call_id: str, data: dict[str, Any]) -> None:
     """Store the event's exact body: every attempt signs and sends the same bytes."""
     now = utcnow()
     event_id = str(uuid.uuid4())
@@ -22,6 +20,4 @@ async def enqueue(
         ensure_ascii=False,
         allow_nan=False,  # Infinity and NaN are not JSON: fail the ending transaction, loudly
     )
-    event = WebhookEvent(event_id=event_id, type=type.value, call_id=call_id, body=body, created_at=now)
-    store.add(event)
-    return event
+    store.add(WebhookEvent, event_id=event_id, type=type.value, call_id=call_id, body=body, created_at=now)
