@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
         return
 
     if args.command == "retention":
-        from app.calls.retention import run_once
+        from app.retention import run_once
 
         print(asyncio.run(run_once(settings, dry_run=args.dry_run)).summary())
         return

@@ -9,17 +9,19 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from app.auth.tokens import Authenticator
+from app.call_hooks import HOOKS
+from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
-from app.graphql.context import Services
 from app.graphql.view import graphql_view
 from app.http import reports
+from app.http.health import ops_routes
 from app.monitor.routes import monitor_routes
-from app.ops.health import ops_routes
 from app.ops.metrics import Metrics
 from app.ops.request_context import RequestContextMiddleware
 from app.ops.shutdown import Drain
+from app.services import Services
 from app.workers import background_tasks
 
 
@@ -46,7 +48,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         pubsub = PubSub(settings.broadcast_url, buffer=settings.subscriber_buffer)
         await pubsub.connect()
         app.state.services = Services(
-            settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub), auth=auth
+            settings=settings,
+            db=db,
+            pubsub=pubsub,
+            metrics=Metrics(pubsub),
+            auth=auth,
+            writes=WritePath(db, pubsub, HOOKS),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         exempt_startup_objects_from_gc()
@@ -58,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await pubsub.disconnect()
             await db.dispose()
 
-    return Starlette(
+    application = Starlette(
         routes=[
             Route("/graphql", view),
             WebSocketRoute("/graphql", view),
@@ -69,6 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[Middleware(RequestContextMiddleware)],
         lifespan=lifespan,
     )
+    application.state.graphql = view
+    return application
 
 
 app = create_app()

@@ -4,10 +4,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.calls.retention import run_periodically
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.retention import run_periodically
 from app.webhooks.worker import WebhookWorker
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from app.core.sqlite_writer import SQLiteWriter
-from app.graphql.context import Services
 from app.main import create_app
+from app.services import Services
 from bench.api import authorization
 from bench.servers import Server
 

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from app.call_hooks import HOOKS
+from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.migrations import upgrade
@@ -61,6 +63,12 @@ async def pubsub(settings: Settings) -> AsyncIterator[PubSub]:
     await hub.connect()
     yield hub
     await hub.disconnect()
+
+
+@pytest.fixture
+def writes(db: Database, pubsub: PubSub) -> WritePath:
+    """The app's one write path over the test's database, for driving services directly."""
+    return WritePath(db, pubsub, HOOKS)
 
 
 @pytest.fixture

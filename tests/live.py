@@ -19,9 +19,10 @@ import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
 from app.core.config import Settings
-from app.graphql.context import Services
+from app.graphql.sharing import SharedResults
 from app.http.header_timeout import header_timeout_protocol
 from app.main import create_app
+from app.services import Services
 
 T = TypeVar("T")
 
@@ -87,6 +88,11 @@ class LiveServer:
     def services(self) -> Services:
         services: Services = self.app.state.services
         return services
+
+    @property
+    def shared_results(self) -> SharedResults:
+        results: SharedResults = self.app.state.graphql.shared_results
+        return results
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run ``coroutine`` on the server's own event loop and wait for it."""

@@ -6,8 +6,7 @@ the log is the record. A lost message costs latency, never data.
 
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -17,12 +16,12 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.calls.enums import EventType
+from app.calls.hooks import CallHooks
 from app.calls.models import CallEvent, LiveCall
-from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
-from app.core.store import OrmStore, Store
+from app.core.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -91,18 +90,13 @@ class Event:
 
 @dataclass
 class Transaction:
-    """One mutation's store, the caller's scope, and the events it will publish once committed."""
+    """One mutation's store, the caller's scope, the app's call hooks, and the events it will
+    publish once committed."""
 
     store: Store
     scope: Scope
+    hooks: CallHooks
     events: list[Event] = field(default_factory=list)
-
-    @property
-    def session(self) -> AsyncSession:
-        """The ORM session, for the few steps that need the ORM's queries (``needs_orm`` writes)."""
-        if not isinstance(self.store, OrmStore):
-            raise TypeError("this write runs in the SQLite group commit; declare it needs_orm")
-        return self.store.session
 
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
         """Append the next event of ``call``; the caller holds the call's row lock."""
@@ -124,15 +118,6 @@ def next_event(call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Even
     """The call's next event; moves ``last_sequence`` on (the caller stores it)."""
     call.last_sequence += 1
     return Event(call.call_id, call.last_sequence, kind, payload, utcnow())
-
-
-@asynccontextmanager
-async def write_transaction(db: Database, pubsub: PubSub, scope: Scope) -> AsyncIterator[Transaction]:
-    """Run a mutation in one transaction for a caller; publish its events only after commit."""
-    async with db.write() as session:
-        tx = Transaction(OrmStore(session), scope)
-        yield tx
-    await publish(pubsub, tx.events)
 
 
 async def publish(pubsub: PubSub, events: Sequence[Event]) -> None:

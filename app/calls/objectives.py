@@ -12,9 +12,9 @@ from app.calls.events import Transaction, snapshot
 from app.calls.locks import lock_call
 from app.calls.models import CallObjective
 from app.calls.ranges import OBJECTIVE_ORDER
-from app.calls.validation import in_range, not_blank
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
+from app.core.validation import in_range, not_blank
 
 NEXT: dict[ObjectiveStatus, frozenset[ObjectiveStatus]] = {
     ObjectiveStatus.PENDING: frozenset({ObjectiveStatus.IN_PROGRESS, ObjectiveStatus.MISSED}),

@@ -13,8 +13,8 @@ from app.calls.models import (
     LivePerformanceMetrics,
 )
 from app.calls.ranges import PERCENT
-from app.calls.validation import in_range
 from app.core.sqltypes import utcnow
+from app.core.validation import in_range
 
 
 @dataclass(frozen=True)

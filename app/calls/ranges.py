@@ -12,6 +12,8 @@ finite, before any of these checks.
 
 from typing import NamedTuple
 
+from app.core.validation import number
+
 
 class Range(NamedTuple):
     """``low`` to ``high``, both included; ``in_range(field, value, *RANGE)`` checks one."""
@@ -21,11 +23,6 @@ class Range(NamedTuple):
 
     def text(self) -> str:
         return f"{number(self.low)} to {number(self.high)}"
-
-
-def number(value: float) -> str:
-    """A bound as people write it: 3,600,000, 0.5, 1e+300."""
-    return f"{value:,.15g}"
 
 
 INT_MAX = 2**31 - 1

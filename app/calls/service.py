@@ -4,9 +4,6 @@ Each function is one of the spec's mutations over one write transaction; the
 other mutations live beside it (transcripts, metrics, phases, supervision).
 """
 
-from app.analytics.capture import capture
-from app.analytics.document import analytics_document
-from app.analytics.models import CallAnalytics
 from app.calls import defaults
 from app.calls.enums import (
     CallStatus,
@@ -28,13 +25,10 @@ from app.calls.models import (
     SentimentAnalysis,
 )
 from app.calls.ranges import DURATION_SECONDS, ERROR_RATE, GAIN, LATENCY_MS
-from app.calls.validation import in_range, not_blank
-from app.campaigns.service import plan_for
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
 from app.core.store import Duplicate
-from app.webhooks.enums import WebhookEventType
-from app.webhooks.outbox import enqueue
+from app.core.validation import in_range, not_blank
 
 
 async def start_live_call(
@@ -81,10 +75,10 @@ async def start_live_call(
         if all(getattr(existing, name) == value for name, value in started.items()):
             return existing  # the pipeline's retry of this very start: nothing to write
         raise _call_id_taken(call_id)
-    if await tx.store.one(CallAnalytics, call_id=call_id) is not None:
+    if await tx.hooks.retired(tx.store, call_id):
         # An ended call's callId stays taken after retention removed its live records.
         raise _call_id_taken(call_id)
-    plan = await plan_for(tx.store, campaign_id)
+    plan = await tx.hooks.plan(tx.store, campaign_id)
 
     now = utcnow()
     call = LiveCall(
@@ -258,8 +252,8 @@ async def end_live_call(tx: Transaction, *, call_id: str) -> LiveCall:
 
 
 async def end_call(tx: Transaction, call: LiveCall) -> None:
-    """The spec's endLiveCall, then its production notes: the call's analytics row and,
-    on the first end, the post-call webhook event in the outbox, all in this transaction."""
+    """The spec's endLiveCall, then its production notes (the call's analytics, the post-call
+    webhook) through the transaction's hooks, all in this transaction."""
     now = utcnow()
     recommendations = await tx.store.all(CoachingRecommendation, live_call_id=call.id, is_active=True)
     for recommendation in recommendations:
@@ -280,11 +274,4 @@ async def end_call(tx: Transaction, call: LiveCall) -> None:
             "deactivatedRecommendations": len(recommendations),
         },
     )
-    analytics, first_end = await capture(tx.store, call)
-    if first_end:
-        await enqueue(
-            tx.store,
-            type=WebhookEventType.CALL_ENDED,
-            call_id=call.call_id,
-            data={"callId": call.call_id, "analytics": analytics_document(analytics)},
-        )
+    await tx.hooks.ended(tx, call)

@@ -8,8 +8,8 @@ from app.calls.enums import Sentiment, Speaker
 from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
 from app.calls.ranges import CONFIDENCE
 from app.calls.sentiment import roll
-from app.calls.validation import in_range, not_blank
 from app.core.errors import Conflict
+from app.core.validation import in_range, not_blank
 
 MAX_TEXT_LENGTH = 10_000
 OPERATION = "addTranscriptEntry"

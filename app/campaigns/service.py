@@ -8,33 +8,19 @@ label and the call gets the spec's defaults, as before campaigns existed.
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.calls import defaults
+from app.calls.hooks import DEFAULT_PLAN, CallPlan
 from app.calls.ranges import COST_PER_MINUTE, MAX_OBJECTIVES, RETENTION_DAYS
-from app.calls.validation import above_and_at_most, in_range, not_blank
 from app.campaigns.models import Campaign
 from app.core.errors import InvalidInput
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
 from app.core.store import Store
-
-
-@dataclass(frozen=True)
-class CallPlan:
-    """What startLiveCall seeds: the objectives and the price of a minute."""
-
-    objectives: Sequence[str]
-    cost_per_minute: float
-
-
-DEFAULT_PLAN = CallPlan(
-    objectives=defaults.OBJECTIVES, cost_per_minute=defaults.SYSTEM_CONFIG["cost_per_minute"]
-)
+from app.core.validation import above_and_at_most, in_range, not_blank
 
 
 async def create_campaign(

@@ -1,4 +1,4 @@
-"""Per-request context: the app's services and a fresh set of DataLoaders."""
+"""Per-request context: the app's services, the caller, and a fresh set of DataLoaders."""
 
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -9,35 +9,21 @@ from starlette.websockets import WebSocket
 
 from app.auth.errors import Unauthenticated
 from app.auth.principal import Principal
-from app.auth.tokens import Authenticator
-from app.calls.writes import Change, write
+from app.calls.writes import Change
 from app.core.config import Settings
-from app.core.db import Database
-from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN, NO_CAMPAIGN, Scope
 from app.graphql.loaders import Loaders
 from app.graphql.sharing import SharedResults
-from app.ops.metrics import Metrics
+from app.services import Services
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Services:
-    """What the app builds once at startup and every request shares."""
-
-    settings: Settings
-    db: Database
-    pubsub: PubSub
-    metrics: Metrics
-    auth: Authenticator
-    shared_results: SharedResults = field(default_factory=SharedResults)
 
 
 @dataclass
 class Context:
     services: Services
     request: Request | WebSocket
+    shared_results: SharedResults
     response: Response | None = None
     principal: Principal | None = None
     connection_params: dict[str, Any] | None = None
@@ -68,4 +54,4 @@ class Context:
 
     async def write(self, change: Change[T]) -> T:
         """Run one mutation for this caller through the one write path (``app.calls.writes``)."""
-        return await write(self.services.db, self.services.pubsub, self.scope, change)
+        return await self.services.writes.run(self.scope, change)

@@ -18,12 +18,12 @@ from app.graphql.authorization import Authorization
 from app.graphql.campaigns import CampaignMutation, CampaignQuery
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
+from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
 from app.graphql.sharing import SharingExecutor
 from app.graphql.subscriptions import Subscription
 from app.graphql.webhooks import WebhookQuery
-from app.ops.graphql_metrics import MetricsExtension
 
 Query = merge_types("Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery))
 Mutation = merge_types("Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation))

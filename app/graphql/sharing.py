@@ -164,7 +164,7 @@ class SharingExecutor(PlainFieldsExecutor):
         payload = self.root_value
         if not isinstance(payload, Shared):
             return super().execute_operation(serially)
-        results: SharedResults = self.context_value.services.shared_results
+        results: SharedResults = self.context_value.shared_results
 
         def execute() -> Any:
             self.root_value = payload.build()
@@ -178,7 +178,7 @@ class SharingTransportWSHandler(PingingTransportWSHandler):
 
     async def send_message(self, message: Message) -> None:
         if message["type"] == "next" and message["payload"].keys() == {"data"}:
-            results: SharedResults = self.context.services.shared_results
+            results: SharedResults = self.context.shared_results
             data = results.encoded(message["payload"]["data"])
             if data is not None:
                 frame = f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{{"data":{data}}}}}'

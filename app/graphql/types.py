@@ -11,8 +11,8 @@ from app.auth.roles import Role
 from app.calls import models
 from app.calls.ranges import TRANSCRIPT_AFTER
 from app.calls.reads import TranscriptLine
-from app.calls.validation import in_range
 from app.core.errors import InvalidInput
+from app.core.validation import in_range
 from app.graphql.enums import (
     CallStatus,
     EnergyLevel,

@@ -13,11 +13,13 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
-from app.graphql.context import Context, Services
+from app.graphql.context import Context
 from app.graphql.http_errors import BodyTooLarge, error_response, limited
 from app.graphql.keepalive import Pinger
 from app.graphql.schema import schema
+from app.graphql.sharing import SharedResults
 from app.graphql.ws_protocols import LegacyWSHandler, TransportWSHandler
+from app.services import Services
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -25,6 +27,7 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_ws_handler_class = LegacyWSHandler
     max_body_bytes = 1_048_576
     pinger: Pinger | None = None
+    shared_results: SharedResults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,6 +54,7 @@ class GraphQLView(GraphQL[Context, None]):
         context = Context(
             services=services,
             request=request,
+            shared_results=self.shared_results,
             response=response if isinstance(response, Response) else None,
         )
         if isinstance(request, Request) and not services.auth.disabled:
@@ -98,6 +102,7 @@ def graphql_view(settings: Settings) -> GraphQLView:
         allowed_origins=settings.graphql_allowed_origins,
     )
     view.max_body_bytes = settings.max_body_bytes
+    view.shared_results = SharedResults()
     if settings.keep_alive_interval > 0:
         view.pinger = Pinger(settings.keep_alive_interval)
     return view

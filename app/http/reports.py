@@ -19,7 +19,7 @@ from app.auth.errors import Unauthenticated
 from app.auth.principal import Principal
 from app.auth.roles import allowed
 from app.core.scope import EVERY_CAMPAIGN
-from app.graphql.context import Services
+from app.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Prometheus metrics, one registry per app (tests build many apps in one process).
 
-Counters the GraphQL layer moves are updated by ``app.ops.graphql_metrics``;
+Counters the GraphQL layer moves are updated by ``app.graphql.metrics_extension``;
 what pub/sub already counts (messages published, reconnects, subscribers) is
 read from the hub when Prometheus scrapes, so the hot path pays nothing for it.
 With several workers each one serves its own numbers: scrape every worker.

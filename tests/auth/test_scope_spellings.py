@@ -19,9 +19,9 @@ from pydantic import SecretStr
 
 from app.auth.roles import Role
 from app.auth.tokens import Authenticator
-from app.calls.retention import purge
 from app.core.sqltypes import utcnow
 from app.graphql.schema import schema
+from app.retention import purge
 from tests.factories import START_CALL, call_args
 from tests.live import GraphQLSocket, LiveServer
 from tests.post_call import CREATE_CAMPAIGN

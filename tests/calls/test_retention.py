@@ -5,11 +5,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from app.__main__ import main
-from app.calls.retention import purge
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.sqltypes import utcnow
 from app.main import create_app
+from app.retention import purge
 from tests.factories import Api
 from tests.post_call import act, create_campaign, end_call, scripted_call
 

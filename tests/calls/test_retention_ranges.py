@@ -12,11 +12,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.calls.retention import purge
 from app.campaigns.models import Campaign
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.sqltypes import utcnow
+from app.retention import purge
 from tests.factories import Api
 from tests.post_call import create_campaign, end_call, scripted_call
 

@@ -26,7 +26,7 @@ from app.calls.enums import (
 from app.calls.events import Transaction
 from app.calls.performance import MetricsUpdate
 from app.calls.transcript_line import Line
-from app.calls.writes import write
+from app.calls.writes import WritePath
 from app.campaigns import service as campaigns
 from app.core.db import Database
 from app.core.errors import Forbidden, NotFound
@@ -87,21 +87,21 @@ def test_every_mutation_is_checked_here() -> None:
 
 @pytest.mark.parametrize("name", sorted(WRITES))
 async def test_a_write_to_another_campaigns_call_is_not_found_and_writes_nothing(
-    two_campaigns: None, api: Api, db: Database, pubsub: PubSub, name: str
+    two_campaigns: None, api: Api, writes: WritePath, name: str
 ) -> None:
     before = api.live_call("b")
 
     with pytest.raises(NotFound):
-        await write(db, pubsub, CAMP_A, WRITES[name])
+        await writes.run(CAMP_A, WRITES[name])
 
     assert api.live_call("b") == before
 
 
 async def test_starting_a_call_in_another_campaign_is_forbidden(
-    two_campaigns: None, api: Api, db: Database, pubsub: PubSub
+    two_campaigns: None, api: Api, writes: WritePath
 ) -> None:
     with pytest.raises(Forbidden):
-        await write(db, pubsub, CAMP_A, lambda tx: _start(tx, "x", "camp-b"))
+        await writes.run(CAMP_A, lambda tx: _start(tx, "x", "camp-b"))
 
     assert api.data('{ liveCall(callId: "x") { callId } }') == {"liveCall": None}
 
@@ -161,12 +161,12 @@ async def test_following_another_campaigns_call_is_not_found(
         await anext(aiter(stream))
 
 
-async def test_the_board_of_a_scoped_caller_skips_other_campaigns(db: Database, pubsub: PubSub) -> None:
+async def test_the_board_of_a_scoped_caller_skips_other_campaigns(writes: WritePath, pubsub: PubSub) -> None:
     board = aiter(streams.follow_board(pubsub, scope=CAMP_A))
     first = asyncio.ensure_future(anext(board))
     await eventually(lambda: pubsub.subscriber_count > 0)
     for call_id, campaign in (("b2", "camp-b"), ("a2", "camp-a")):
-        await write(db, pubsub, EVERY_CAMPAIGN, partial(_start, call_id=call_id, campaign_id=campaign))
+        await writes.run(EVERY_CAMPAIGN, partial(_start, call_id=call_id, campaign_id=campaign))
 
     event = await asyncio.wait_for(first, 5)
 

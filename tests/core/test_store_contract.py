@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from app.call_hooks import HOOKS
 from app.calls import defaults, service
 from app.calls.enums import EventType
 from app.calls.events import Transaction, replay
 from app.calls.models import CallPhase, LiveCall, LiveTranscript
-from app.calls.writes import write
+from app.calls.writes import WritePath
 from app.campaigns.models import Campaign
 from app.core.config import Settings
 from app.core.db import Database
@@ -41,7 +42,7 @@ async def db(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterato
 @pytest.fixture
 async def run(db: Database, pubsub: PubSub) -> Callable[[Change], Coroutine[Any, Any, Any]]:
     async def run(change: Change) -> Any:
-        return await write(db, pubsub, EVERY_CAMPAIGN, change)
+        return await WritePath(db, pubsub, HOOKS).run(EVERY_CAMPAIGN, change)
 
     return run
 

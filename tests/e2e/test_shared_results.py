@@ -69,7 +69,7 @@ async def test_subscribers_with_the_same_document_share_one_execution_per_event(
     await http.data(START_CALL, **call_args("c"))
     sockets = await _following(screens, live_server, 5, callId="c", after=0)
     replayed = [await _frames(socket, 1) for socket in sockets]
-    results = live_server.services.shared_results
+    results = live_server.shared_results
     executions, reuses = results.executions, results.reuses
 
     for n in range(3):
@@ -103,7 +103,7 @@ async def test_different_variables_are_executed_separately(
     from_start = await _following(screens, live_server, 1, callId="c", after=0)
     after_start = await _following(screens, live_server, 1, callId="c", after=1)
     await _frames(from_start[0], 1)
-    results = live_server.services.shared_results
+    results = live_server.shared_results
     executions = results.executions
 
     await http.data(ADD_LINE, callId="c", text="hello")

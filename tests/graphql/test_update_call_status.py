@@ -3,10 +3,9 @@ from sqlmodel import col, select
 
 from app.calls import service
 from app.calls.enums import CallStatus
-from app.calls.events import write_transaction
 from app.calls.models import CallPhase, LiveCall
+from app.calls.writes import WritePath
 from app.core.db import Database
-from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN
 from app.core.sqltypes import utcnow
 from tests.factories import Api, when
@@ -72,10 +71,13 @@ def test_update_call_status_rejects_ended_with_bad_user_input_and_writes_nothing
     assert api.live_call("call-1") == before
 
 
-async def _start_with_pending_first_phase(db: Database, pubsub: PubSub, status: str = "connecting") -> None:
+async def _start_with_pending_first_phase(
+    db: Database, writes: WritePath, status: str = "connecting"
+) -> None:
     """A call whose Opening phase is still pending: a state the API itself never produces."""
-    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-        await service.start_live_call(
+    await writes.run(
+        EVERY_CAMPAIGN,
+        lambda tx: service.start_live_call(
             tx,
             call_id="call-1",
             agent_name="Ada Agent",
@@ -83,7 +85,8 @@ async def _start_with_pending_first_phase(db: Database, pubsub: PubSub, status: 
             customer_phone="+1 555 0100",
             campaign_name="Q4 Outbound",
             session_id="session-call-1",
-        )
+        ),
+    )
     async with db.write() as session:
         opening = (await session.exec(select(CallPhase).where(CallPhase.order == 0))).one()
         opening.status = "pending"
@@ -100,13 +103,15 @@ async def _phases(db: Database) -> list[CallPhase]:
 
 
 async def test_connected_activates_a_pending_first_phase_with_a_start_time(
-    db: Database, pubsub: PubSub
+    db: Database, writes: WritePath
 ) -> None:
-    await _start_with_pending_first_phase(db, pubsub)
+    await _start_with_pending_first_phase(db, writes)
     before = utcnow()
 
-    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-        await service.update_call_status(tx, call_id="call-1", status=CallStatus.CONNECTED)
+    await writes.run(
+        EVERY_CAMPAIGN,
+        lambda tx: service.update_call_status(tx, call_id="call-1", status=CallStatus.CONNECTED),
+    )
 
     phases = await _phases(db)
     assert (phases[0].phase, phases[0].status) == ("Opening", "active")
@@ -124,12 +129,13 @@ async def test_connected_activates_a_pending_first_phase_with_a_start_time(
     ],
 )
 async def test_statuses_other_than_connected_leave_a_pending_first_phase_pending(
-    db: Database, pubsub: PubSub, current: str, status: CallStatus
+    db: Database, writes: WritePath, current: str, status: CallStatus
 ) -> None:
-    await _start_with_pending_first_phase(db, pubsub, status=current)
+    await _start_with_pending_first_phase(db, writes, status=current)
 
-    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-        await service.update_call_status(tx, call_id="call-1", status=status)
+    await writes.run(
+        EVERY_CAMPAIGN, lambda tx: service.update_call_status(tx, call_id="call-1", status=status)
+    )
 
     phases = await _phases(db)
     assert (phases[0].status, phases[0].start_time) == ("pending", None)

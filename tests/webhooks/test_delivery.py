@@ -11,10 +11,8 @@ from pydantic import SecretStr, ValidationError
 from starlette.testclient import TestClient
 
 from app.calls import service
-from app.calls.events import write_transaction
+from app.calls.writes import WritePath
 from app.core.config import Settings
-from app.core.db import Database
-from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN
 from app.main import create_app
 from tests.factories import Api
@@ -161,11 +159,12 @@ def test_end_live_call_does_not_wait_for_a_slow_receiver(settings: Settings) -> 
 
 
 async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
-    settings: Settings, db: Database, pubsub: PubSub
+    settings: Settings, writes: WritePath
 ) -> None:
     """The ending transaction wrote the outbox row; no worker ran (the process died). A new one delivers."""
-    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-        await service.start_live_call(
+    await writes.run(
+        EVERY_CAMPAIGN,
+        lambda tx: service.start_live_call(
             tx,
             call_id="call-1",
             agent_name="A",
@@ -173,9 +172,9 @@ async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
             customer_phone="1",
             campaign_name="Q",
             session_id="s",
-        )
-    async with write_transaction(db, pubsub, EVERY_CAMPAIGN) as tx:
-        await service.end_live_call(tx, call_id="call-1")
+        ),
+    )
+    await writes.run(EVERY_CAMPAIGN, lambda tx: service.end_live_call(tx, call_id="call-1"))
 
     with Receiver() as receiver, app_with_webhooks(settings, receiver) as api:
         [post] = receiver.wait_for(1)

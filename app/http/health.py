@@ -17,9 +17,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.core.pubsub import PubSub
-from app.graphql.context import Services
 from app.ops.metrics import CONTENT_TYPE
 from app.ops.shutdown import Drain
+from app.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,12 @@ false with everything, so a plain comparison would let it through).
 
 import math
 
-from app.calls.ranges import number
 from app.core.errors import InvalidInput
+
+
+def number(value: float) -> str:
+    """A bound as people write it: 3,600,000, 0.5, 1e+300."""
+    return f"{value:,.15g}"
 
 
 def in_range(field: str, value: float | None, low: float, high: float) -> None:
