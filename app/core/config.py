@@ -54,6 +54,53 @@ class Settings(BaseSettings):
         ge=1_024,
         description="Largest HTTP request body, and largest WebSocket message, in bytes.",
     )
+    max_query_length: int = Field(
+        default=100_000,
+        ge=1_000,
+        description="Longest GraphQL document, in characters; a longer one is refused before it is parsed.",
+    )
+    anonymous_max_query_length: int = Field(
+        default=10_000,
+        ge=1_000,
+        description="Longest document from a caller without a valid token (auth on): introspection-sized.",
+    )
+    anonymous_max_tokens: int = Field(
+        default=1_000,
+        ge=100,
+        description="Most tokens in a document from a caller without a valid token (auth on); else 5,000.",
+    )
+    max_selections: int = Field(
+        default=2_000,
+        ge=100,
+        description=(
+            "Selections (fields, fragment spreads, inline fragments) one document may make, "
+            "a fragment's counted at each spread; checked before validation."
+        ),
+    )
+    anonymous_max_selections: int = Field(
+        default=500,
+        ge=100,
+        description="max_selections for a caller without a valid token (auth on): twice introspection's.",
+    )
+    max_root_fields: int = Field(
+        default=50, ge=1, description="Root fields one operation may select, fragments included."
+    )
+    max_fragment_depth: int = Field(
+        default=20, ge=1, description="Longest chain of fragment spreads (a fragment spreading one that …)."
+    )
+    max_field_comparisons: int = Field(
+        default=5_000,
+        ge=100,
+        description=(
+            "Comparisons the overlapping-fields check may make (fields of one name in one selection "
+            "set): estimated before validation, and graphql-core's own budget during it."
+        ),
+    )
+    document_cache_bytes: int = Field(
+        default=32 * 1_048_576,
+        ge=0,
+        description="Estimated bytes of parsed and validated documents kept for reuse; 0 keeps none.",
+    )
     transcript_page_default: int = Field(default=200, ge=1)
     transcript_page_max: int = Field(default=1_000, ge=1)
     calls_page_default: int = Field(default=50, ge=1)

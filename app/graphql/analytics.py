@@ -12,6 +12,7 @@ from app.calls import models as call_models
 from app.campaigns.service import get_campaign
 from app.graphql.campaigns import Campaign
 from app.graphql.context import Context
+from app.graphql.datetimes import AwareDateTimes
 from app.graphql.enums import PhaseStatus, Quality, SupervisorActionType
 from app.graphql.types import CallObjective, PerformanceMetrics, SentimentAnalysis, SupervisorAction
 
@@ -148,7 +149,10 @@ class AnalyticsQuery:
             row = await reads.get_analytics(session, call_id, scope=info.context.scope)
         return CallAnalytics.from_row(row) if row else None
 
-    @strawberry.field(description="Aggregates over a campaign's ended calls that started in [from, to).")
+    @strawberry.field(
+        description="Aggregates over a campaign's ended calls that started in [from, to).",
+        extensions=[AwareDateTimes()],
+    )
     async def campaign_report(
         self,
         info: Info[Context, None],

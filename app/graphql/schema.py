@@ -2,22 +2,18 @@
 
 from functools import partial
 
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
 from app.graphql import mutations, queries
 from app.graphql.analytics import AnalyticsQuery
 from app.graphql.authorization import Authorization
 from app.graphql.campaigns import CampaignMutation, CampaignQuery
+from app.graphql.document_cache import CachedDocuments
+from app.graphql.document_limits import DocumentLimits
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
+from app.graphql.http_subscriptions import SubscriptionsOverWebSocket
 from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
@@ -45,10 +41,14 @@ schema = CodedSchema(
     execution_context_class=SharingExecutor,
     extensions=[
         MetricsExtension,
-        partial(ParserCache, maxsize=1_000),
-        partial(ValidationCache, maxsize=1_000),
-        partial(AddValidationRules, list(LIMIT_RULES)),
+        # In this order: DocumentLimits lowers MaxTokensLimiter's bound for anonymous callers;
+        # a subscription over HTTP, and a document over its bounds, are refused before
+        # CachedDocuments would validate it (so before any validation rule runs).
         partial(MaxTokensLimiter, max_token_count=5_000),
+        SubscriptionsOverWebSocket,
+        DocumentLimits,
+        CachedDocuments,
+        partial(AddValidationRules, list(LIMIT_RULES)),
         Authorization,
     ],
 )

@@ -1,6 +1,8 @@
 """The GraphQL endpoint: HTTP, both WebSocket protocols and GraphiQL on one path."""
 
+import json
 from datetime import timedelta
+from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -14,6 +16,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context
+from app.graphql.document_cache import DOCUMENTS
 from app.graphql.http_errors import BodyTooLarge, error_response, limited
 from app.graphql.keepalive import Pinger
 from app.graphql.schema import schema
@@ -46,6 +49,17 @@ class GraphQLView(GraphQL[Context, None]):
             except BodyTooLarge:
                 response = error_response(413, too_large)
         await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body (or GET ``variables``) that is JSON but no object is a 400, not a 500.
+
+        Strawberry calls ``.get`` on whatever the body decoded to; a list is its batch,
+        which it refuses with a 400 itself.
+        """
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, f"expected a JSON object, got {json.dumps(value)[:20]}")
+        return value
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -103,6 +117,7 @@ def graphql_view(settings: Settings) -> GraphQLView:
     )
     view.max_body_bytes = settings.max_body_bytes
     view.shared_results = SharedResults()
+    DOCUMENTS.configure(settings.document_cache_bytes)
     if settings.keep_alive_interval > 0:
         view.pinger = Pinger(settings.keep_alive_interval)
     return view
