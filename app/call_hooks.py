@@ -8,7 +8,6 @@ in the ending transaction.
 from app.analytics.capture import capture
 from app.analytics.document import analytics_document
 from app.analytics.models import CallAnalytics
-from app.calls.events import Transaction
 from app.calls.hooks import CallPlan
 from app.calls.models import LiveCall
 from app.campaigns.service import plan_for
@@ -24,11 +23,11 @@ class AppCallHooks:
     async def retired(self, store: Store, call_id: str) -> bool:
         return await store.one(CallAnalytics, call_id=call_id) is not None
 
-    async def ended(self, tx: Transaction, call: LiveCall) -> None:
-        analytics, first_end = await capture(tx.store, call)
+    async def ended(self, store: Store, call: LiveCall) -> None:
+        analytics, first_end = await capture(store, call)
         if first_end:
             await enqueue(
-                tx.store,
+                store,
                 type=WebhookEventType.CALL_ENDED,
                 call_id=call.call_id,
                 data={"callId": call.call_id, "analytics": analytics_document(analytics)},

@@ -7,14 +7,11 @@ instead, and ``app.call_hooks`` is the implementation the app wires in.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from app.calls import defaults
 from app.calls.models import LiveCall
 from app.core.store import Store
-
-if TYPE_CHECKING:
-    from app.calls.events import Transaction
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,6 @@ class CallHooks(Protocol):
         """Whether an ended call kept ``call_id`` after retention removed its live records."""
         ...
 
-    async def ended(self, tx: "Transaction", call: LiveCall) -> None:
+    async def ended(self, store: Store, call: LiveCall) -> None:
         """After the call's records say it ended: what the rest of the app keeps of it."""
         ...

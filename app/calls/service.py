@@ -274,4 +274,4 @@ async def end_call(tx: Transaction, call: LiveCall) -> None:
             "deactivatedRecommendations": len(recommendations),
         },
     )
-    await tx.hooks.ended(tx, call)
+    await tx.hooks.ended(tx.store, call)
