@@ -97,4 +97,6 @@ def _equal(model: type[SQLModel], where: dict[str, Any]) -> list[Any]:
 def _unique_violation(error: IntegrityError) -> bool:
     """PostgreSQL says so with SQLSTATE 23505; SQLite in its message."""
     original = error.orig
-    return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)
+    if getattr(original, "sqlstate", None) == "23505" or getattr(original, "pgcode", None) == "23505":
+        return True
+    return "UNIQUE constraint failed" in str(original) or "duplicate key value" in str(original)
