@@ -371,7 +371,7 @@ async def _frames_until_done(
 async def test_another_campaigns_analytics_stay_hidden_after_retention_removed_the_call(
     server: LiveServer, admin: Client, mint: Callable[..., str]
 ) -> None:
-    report = await purge(server.services.db, default_days=30, now=utcnow() + timedelta(days=365))
+    report = server.run(purge(server.services.db, default_days=30, now=utcnow() + timedelta(days=365)))
     assert report.calls == 2  # both ended calls: their live rows are gone, their analytics kept
     query = '{ callAnalytics(callId: "ended-b") { callId agentName customerName } }'
     viewer = Client(server.http_url, mint(Role.VIEWER, campaigns=[OURS]))
