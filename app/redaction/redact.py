@@ -1,0 +1,57 @@
+"""A line with its sensitive spans replaced, under a redaction policy.
+
+A pure function of the text and the policy: the write path calls it before
+anything of a line is stored, logged or published.
+"""
+
+from dataclasses import dataclass, field
+
+from app.redaction.detect import Found, find
+from app.redaction.entities import PCI_AND_SSN, Entity
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which kinds are redacted, and which of them keep their last four digits (``•••• 1111``)."""
+
+    entities: frozenset[Entity]
+    last_four: frozenset[Entity] = frozenset()
+    region: str = "US"
+    """Where phone numbers written without a country code are read as from."""
+
+    def replacement(self, found: Found) -> str:
+        if found.entity in self.last_four and len(found.digits) > 4:
+            return f"•••• {found.digits[-4:]}"
+        return f"[{found.entity.value}]"
+
+
+DEFAULT_POLICY = Policy(PCI_AND_SSN)
+NO_REDACTION = Policy(frozenset())
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str
+    spans: list[tuple[int, int, Entity]] = field(default_factory=list)
+    """Where the replacements stand in ``text``, and of what kind."""
+
+
+def redact(text: str, policy: Policy) -> Redacted:
+    if not policy.entities:
+        return Redacted(text)
+    pieces: list[str] = []
+    spans: list[tuple[int, int, Entity]] = []
+    cursor = 0
+    length = 0
+    for found in find(text, policy.entities, region=policy.region):
+        kept = text[cursor : found.start]
+        replacement = policy.replacement(found)
+        pieces += [kept, replacement]
+        length += len(kept)
+        spans.append((length, length + len(replacement), found.entity))
+        length += len(replacement)
+        cursor = found.end
+    if not spans:
+        return Redacted(text)
+    pieces.append(text[cursor:])
+    return Redacted("".join(pieces), spans)
