@@ -8,11 +8,11 @@ from pathlib import Path
 
 import uvicorn
 
+from app.adapters.uvicorn import header_timeout_protocol
 from app.auth.roles import Role
 from app.auth.tokens import Authenticator
 from app.core.config import Settings
 from app.core.migrations import ROOT, upgrade
-from app.http.header_timeout import header_timeout_protocol
 from app.ops.logs import configure_logging, log_config
 from app.simulator import cli as simulator
 

@@ -18,9 +18,9 @@ import httpx2
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
+from app.adapters.uvicorn import header_timeout_protocol
 from app.core.config import Settings
 from app.graphql.sharing import SharedResults
-from app.http.header_timeout import header_timeout_protocol
 from app.main import create_app
 from app.services import Services
 

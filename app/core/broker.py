@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from broadcaster import Broadcast
 
-from app.core.redis_backend import LoudRedisBackend
+from app.adapters.broadcaster import LoudRedisBackend
 
 log = logging.getLogger(__name__)
 

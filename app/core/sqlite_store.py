@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 from sqlmodel import SQLModel
 
+from app.adapters.sqlalchemy import loaded
 from app.core.sqlite_rows import (
     column_names,
     count_values,
     insert,
     insert_values,
-    loaded,
     select_values,
     update,
 )

@@ -24,7 +24,10 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
+import aiosqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.adapters.aiosqlite import run_on_connection_thread
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +99,9 @@ class SQLiteWriter:
         self.jobs += len(jobs)
         async with self._engine.connect() as connection:
             raw = await connection.get_raw_connection()
-            driver = raw.driver_connection
-            # aiosqlite runs every call on the connection's own thread; its _execute
-            # is the one way to run a whole batch there in a single hop.
-            return cast(
-                list[tuple[bool, Any]],
-                await driver._execute(_transaction, driver._conn, jobs, self.trace),  # type: ignore[union-attr]
-            )
+            # The whole batch in one hop to the connection's thread (aiosqlite has no public way).
+            driver = cast(aiosqlite.Connection, raw.driver_connection)
+            return await run_on_connection_thread(driver, _transaction, jobs, self.trace)
 
 
 async def _hand_on(then: Then, value: Any) -> None:

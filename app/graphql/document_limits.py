@@ -8,7 +8,7 @@ and an estimate of the comparisons the overlapping-fields check would make. A
 document over a bound gets one GRAPHQL_VALIDATION_FAILED error naming the
 bound, and validation (with Strawberry's recursive depth limiter) never sees
 it. What the estimate misses, graphql-core's own budget for that check
-(``MAX_COMPLEXITY_BUDGET``, a documented module attribute) stops during
+(``MAX_COMPLEXITY_BUDGET``, set through ``app.adapters.graphql_core``) stops during
 validation; its terse "Validation aborted." is explained here.
 
 A caller without a valid token, with authentication on, can only introspect
@@ -22,10 +22,9 @@ import weakref
 from collections.abc import Iterator
 
 from graphql import DocumentNode, GraphQLError
-from graphql.validation.rules import overlapping_fields_can_be_merged
-from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 
+from app.adapters.graphql_core import is_validation_aborted, set_overlapping_fields_budget
 from app.core.config import Settings
 from app.graphql.context import Context
 from app.graphql.document_cost import SATURATED, Cost, measure
@@ -51,10 +50,6 @@ def cost_of(document: DocumentNode, *, max_selections: int, max_fragment_depth: 
 
 def _with_a_token(anonymous: bool, with_one: int, without: int) -> str:
     return f" without a token ({with_one} with one)" if anonymous and with_one > without else ""
-
-
-def _aborted(error: GraphQLError) -> bool:
-    return isinstance(error, ValidationAbortedError) and error.message == "Validation aborted."
 
 
 def _explained(settings: Settings) -> GraphQLError:
@@ -115,12 +110,12 @@ class DocumentLimits(SchemaExtension):
                 execution.pre_execution_errors = [refusal]
         # The estimate above can miss what graphql-core counts exactly while it validates:
         # its documented budget (read as the rule starts) stops it there. Two units a comparison.
-        overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = 2 * settings.max_field_comparisons
+        set_overlapping_fields_budget(2 * settings.max_field_comparisons)
         yield
         errors = execution.pre_execution_errors
-        if errors and any(_aborted(error) for error in errors):
+        if errors and any(is_validation_aborted(error) for error in errors):
             # In place: Strawberry already holds this list for the response.
-            errors[:] = [_explained(settings) if _aborted(error) else error for error in errors]
+            errors[:] = [_explained(settings) if is_validation_aborted(error) else error for error in errors]
 
     def _check(self, settings: Settings, anonymous: bool) -> GraphQLError | None:
         document = self.execution_context.graphql_document

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from app.adapters.strawberry import InvalidOperationTypeError
 from app.graphql.context import Context
 
 

@@ -17,15 +17,9 @@ again next round.
 
 import asyncio
 from contextlib import suppress
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    ConnectionInitMessage,
-    PingMessage,
-)
+from app.adapters.strawberry import PingMessage, StrawberryTransportWSHandler, TransportConnectionInitMessage
 
 PING = PingMessage({"type": "ping"})
 
@@ -35,18 +29,18 @@ class Pinger:
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
-        self._connections: set[BaseGraphQLTransportWSHandler[Any, None]] = set()
+        self._connections: set[StrawberryTransportWSHandler] = set()
         self._task: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return len(self._connections)
 
-    def add(self, connection: BaseGraphQLTransportWSHandler[Any, None]) -> None:
+    def add(self, connection: StrawberryTransportWSHandler) -> None:
         self._connections.add(connection)
         if self._task is None:
             self._task = asyncio.create_task(self._run())
 
-    async def discard(self, connection: BaseGraphQLTransportWSHandler[Any, None]) -> None:
+    async def discard(self, connection: StrawberryTransportWSHandler) -> None:
         self._connections.discard(connection)
         if not self._connections and self._task is not None:
             task, self._task = self._task, None
@@ -72,8 +66,8 @@ class PingingView(Protocol):
     pinger: Pinger | None
 
 
-class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+class PingingTransportWSHandler(StrawberryTransportWSHandler):
+    async def handle_connection_init(self, message: TransportConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
         pinger = cast(PingingView, self.view).pinger
         if self.connection_acknowledged and pinger is not None:

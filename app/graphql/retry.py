@@ -10,12 +10,13 @@ published only after commit, so a failed attempt published nothing either.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from strawberry.extensions import FieldExtension
-from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.types import Info
 
+from app.adapters.strawberry import add_field_extension
 from app.core.db import ConnectionLost, commits_so_far
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ T = TypeVar("T")
 
 class RetryDroppedConnection(FieldExtension):
     async def resolve_async(
-        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
     ) -> Any:
         delay = FIRST_DELAY
         for attempt in range(1, ATTEMPTS + 1):
@@ -52,7 +53,4 @@ class RetryDroppedConnection(FieldExtension):
 
 def retrying_mutations(mutation: T) -> T:
     """Give every root mutation field the retry (once, however often this is called)."""
-    for field in mutation.__strawberry_definition__.fields:  # type: ignore[attr-defined]
-        if not any(isinstance(extension, RetryDroppedConnection) for extension in field.extensions):
-            field.extensions.append(RetryDroppedConnection())
-    return mutation
+    return add_field_extension(mutation, RetryDroppedConnection, RetryDroppedConnection)

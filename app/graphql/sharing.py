@@ -23,10 +23,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from graphql import ExecutionResult, OperationDefinitionNode
-from starlette.websockets import WebSocketDisconnect
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 
+from app.adapters.strawberry import TransportMessage
 from app.auth.principal import Principal
 from app.graphql.execution import PlainFieldsExecutor
 from app.graphql.keepalive import PingingTransportWSHandler
@@ -176,18 +174,12 @@ class SharingExecutor(PlainFieldsExecutor):
 class SharingTransportWSHandler(PingingTransportWSHandler):
     """graphql-transport-ws that writes a shared result's JSON without encoding it again."""
 
-    async def send_message(self, message: Message) -> None:
+    async def send_message(self, message: TransportMessage) -> None:
         if message["type"] == "next" and message["payload"].keys() == {"data"}:
             results: SharedResults = self.context.shared_results
             data = results.encoded(message["payload"]["data"])
             if data is not None:
                 frame = f'{{"id":{json.dumps(message["id"])},"type":"next","payload":{{"data":{data}}}}}'
-                await self._send_text(frame)
+                await self.send_text(frame)
                 return
         await super().send_message(message)
-
-    async def _send_text(self, text: str) -> None:
-        try:
-            await self.websocket.ws.send_text(text)  # type: ignore[attr-defined]
-        except WebSocketDisconnect as error:
-            raise WebSocketDisconnected from error

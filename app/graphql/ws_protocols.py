@@ -16,16 +16,18 @@ Written against strawberry-graphql 0.341 (see PITFALLS.md):
 
 import asyncio
 from contextlib import suppress
-from typing import Any
 
 from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import ConnectionInitMessage, StartMessage
-from strawberry.types.unset import UnsetType
 
+from app.adapters.strawberry import (
+    LegacyConnectionInitMessage,
+    StartMessage,
+    StrawberryLegacyWSHandler,
+    SubscribeMessage,
+    UnsetType,
+)
 from app.graphql.sharing import SharingTransportWSHandler
 
 TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
@@ -54,7 +56,7 @@ class TransportWSHandler(SharingTransportWSHandler):
         await super().handle_subscribe(message)
 
 
-class LegacyWSHandler(BaseGraphQLWSHandler[Any, None]):
+class LegacyWSHandler(StrawberryLegacyWSHandler):
     """graphql-ws: an init timeout, documented close codes, and a coded subscription limit."""
 
     _init_timer: asyncio.TimerHandle | None = None
@@ -86,7 +88,7 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Any, None]):
             self._init_timer.cancel()
             self._init_timer = None
 
-    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+    async def handle_connection_init(self, message: LegacyConnectionInitMessage) -> None:
         # Strawberry's own steps, with other close codes and one init per socket.
         if self._timeout_close is not None:
             return  # timed out: the close is on its way

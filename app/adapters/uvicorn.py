@@ -1,23 +1,22 @@
-"""A deadline for a request's headers: uvicorn has none.
+"""uvicorn internals: a deadline for a request's headers, which uvicorn does not have.
 
-Written for uvicorn 0.54.0 with httptools 0.9.0, the HTTP implementation
-uvicorn[standard] serves with (its ``http="auto"`` picks httptools when it is
-installed). uvicorn times a connection out only while it is idle between
-requests (``timeout_keep_alive``, armed when a response completes, cancelled by
-the next byte), so a client that connects and sends nothing, or sends half a
-request line or half its headers and stops, holds its socket forever.
+Written for uvicorn 0.54.0 with httptools 0.9.0 (tested ranges in ``pyproject.toml``),
+the HTTP implementation uvicorn[standard] serves with (its ``http="auto"`` picks
+httptools when it is installed). uvicorn times a connection out only while it is
+idle between requests (``timeout_keep_alive``, armed when a response completes,
+cancelled by the next byte), so a client that connects and sends nothing, or
+sends half a request line or half its headers and stops, holds its socket forever.
 
-``HeaderTimeoutProtocol`` is uvicorn's ``HttpToolsProtocol`` plus one timer:
+``HeaderTimeoutProtocol`` is uvicorn's ``HttpToolsProtocol``
+(``uvicorn.protocols.http.httptools_impl``, not public API) plus one timer:
 armed when the connection is made and when a request's first byte arrives
 (httptools' ``on_message_begin``), cancelled when its headers are complete
 (``on_headers_complete``, which also precedes a WebSocket upgrade) or the
 connection is lost. When it fires, the connection is closed. It relies on
 those uvicorn internals: the class, its constructor's keywords, those three
 callbacks, and ``self.loop`` / ``self.transport``.
-``tests/http/test_header_timeout.py`` checks them; re-read
+``tests/adapters/test_uvicorn.py`` checks them; re-read
 ``uvicorn/protocols/http/httptools_impl.py`` when it fails after an upgrade.
-
-The one place in the project that knows uvicorn's protocol classes.
 """
 
 import asyncio
@@ -25,6 +24,8 @@ from functools import partial
 from typing import Any, cast
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+__all__ = ["HeaderTimeoutProtocol", "header_timeout_protocol"]
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):

@@ -1,16 +1,27 @@
-"""broadcaster's Redis backend, made to fail loudly instead of hanging or healing in silence.
+"""broadcaster internals: its Redis backend, made to fail loudly instead of hanging or healing in silence.
 
-Upstream (broadcaster 0.3.1, PITFALLS.md) reads Redis in a task of its own and
-hands messages over a queue. When the connection drops that task dies and
-``next_published`` waits on the queue forever. And redis-py, left to its
-default retries, may reconnect and resubscribe on its own, silently skipping
-whatever was published in between. Both hide exactly what subscribers must
-hear about, so here: the subscribing connection never retries, and
-``next_published`` raises once the reading task has ended; the hub above
-(``app.core.broker``) reconnects and tells subscribers to catch up from the
-event log. Publishing gets one immediate retry on a fresh connection, since a
-pooled connection may be stale after a restart and a duplicate message costs
-nothing (subscribers drop repeats by sequence).
+Written for broadcaster 0.3.1 with redis-py 8.1 (tested ranges in ``pyproject.toml``).
+
+broadcaster exports ``Broadcast``, ``Event`` and ``BroadcastBackend``; its
+backends live in the private ``broadcaster._backends``. ``LoudRedisBackend``
+subclasses ``broadcaster._backends.redis.RedisBackend`` and relies on what its
+``__init__`` sets up: ``_conn`` (the publishing client), ``_pubsub`` (the
+subscription), ``_ready`` (the event that wakes the reading task), ``_queue``
+(what that task hands messages over on) and ``_listener`` (the task, made by
+``connect()``, running ``_pubsub_listener``); ``_subscriber`` is this class's
+own client for ``_pubsub``. ``tests/adapters/test_broadcaster.py`` checks them.
+
+Upstream (PITFALLS.md) reads Redis in a task of its own and hands messages over
+a queue. When the connection drops that task dies and ``next_published`` waits
+on the queue forever. And redis-py, left to its default retries, may reconnect
+and resubscribe on its own, silently skipping whatever was published in
+between. Both hide exactly what subscribers must hear about, so here: the
+subscribing connection never retries, and ``next_published`` raises once the
+reading task has ended; the hub above (``app.core.broker``) reconnects and
+tells subscribers to catch up from the event log. Publishing gets one
+immediate retry on a fresh connection, since a pooled connection may be stale
+after a restart and a duplicate message costs nothing (subscribers drop
+repeats by sequence).
 
 Upstream also wakes its reading task *before* sending SUBSCRIBE; redis-py (8.x)
 records the channel only after sending it, so the task finds nothing
@@ -25,6 +36,8 @@ from broadcaster._backends.redis import RedisBackend
 from redis import asyncio as redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+
+__all__ = ["CONNECT_TIMEOUT", "LoudRedisBackend"]
 
 CONNECT_TIMEOUT = 2.0
 

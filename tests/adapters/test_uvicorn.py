@@ -1,4 +1,4 @@
-"""The uvicorn internals app/http/header_timeout.py relies on, as of uvicorn 0.54.0 (httptools 0.9.0).
+"""The uvicorn internals app/adapters/uvicorn.py relies on, as of uvicorn 0.54.0 (httptools 0.9.0).
 
 If one of these fails after upgrading uvicorn, re-read
 uvicorn/protocols/http/httptools_impl.py and adjust the adapter; the
@@ -13,13 +13,23 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from app.http.header_timeout import HeaderTimeoutProtocol, header_timeout_protocol
+from app.adapters.uvicorn import HeaderTimeoutProtocol, header_timeout_protocol
+from tests.adapters.versions import assert_tested
 
 WRITTEN_FOR = "0.54.0"
+INTERNALS = "HttpToolsProtocol's constructor, callbacks, loop and transport"
 
 
 async def _app(scope: object, receive: object, send: object) -> None:
     pass
+
+
+def test_uvicorn_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("uvicorn", f">={WRITTEN_FOR},<0.55", internals=INTERNALS)
+
+
+def test_httptools_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("httptools", ">=0.9.0,<0.10", internals=INTERNALS)
 
 
 def test_uvicorn_serves_http_with_httptools_by_default() -> None:

@@ -1,0 +1,160 @@
+"""graphql-core internals: completing plain objects directly, and the overlapping-fields budget.
+
+Written for graphql-core 3.3.2 (tested range in ``pyproject.toml``); 3.3 changed
+both of the executor internals below, twice between 3.2 and 3.3.2.
+
+- ``PlainFields`` overrides ``Executor.execute_fields`` (``:meta private:`` in
+  graphql-core: "the methods used internally for executing and completing
+  fields are not part of the public API") with its signature ``(parent_type,
+  source_value, path, grouped_field_set, position_context)``, and reads the
+  ``GroupedFieldSet`` it is given (``graphql.execution.collect_fields``, not
+  exported): response names to ``FieldDetails`` lists whose ``.node`` is the
+  field's AST node. It also relies on graphql-core collecting a list's item
+  fields once, so one grouped field set (by identity) stands for every item.
+  Why: ``app.graphql.execution``.
+- ``ValidationAbortedError`` (``graphql.validation.validate``, not exported)
+  with the message "Validation aborted.", which validation returns once a rule
+  spends its budget; and the budget of the overlapping-fields rule,
+  ``MAX_COMPLEXITY_BUDGET`` of ``graphql.validation.rules.overlapping_fields_can_be_merged``
+  (in that module's ``__all__``; read as the rule starts). Why: ``app.graphql.document_limits``.
+
+``app.graphql.sharing`` also relies on ``Executor.build_per_event_executor``
+being called for every subscription event and ``execute_operation`` running it
+(both public in 3.3). ``tests/adapters/test_graphql_core.py`` checks all of these.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    Undefined,
+)
+from graphql.execution import Executor
+from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.pyutils import Path
+from graphql.validation.rules import overlapping_fields_can_be_merged
+from graphql.validation.validate import ValidationAbortedError
+
+__all__ = [
+    "GroupedFieldSet",
+    "PlainFields",
+    "Plan",
+    "Reader",
+    "ValidationAbortedError",
+    "is_validation_aborted",
+    "set_overlapping_fields_budget",
+]
+
+Reader = Callable[[Any], Any]
+"""Reads one field's value off its source object."""
+
+Plan = tuple[tuple[str, Reader, Callable[[Any], Any], bool], ...]
+"""Per field: response name, how to read it, the output coercion, whether null is allowed."""
+
+
+def _plain(
+    field: GraphQLField | None, has_arguments: bool, reader: Callable[[GraphQLField], Reader | None]
+) -> tuple[Reader, Callable[[Any], Any], bool] | None:
+    if field is None or has_arguments or field.args:
+        return None
+    nullable = not isinstance(field.type, GraphQLNonNull)
+    leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):
+        return None
+    read = reader(field)
+    if read is None:
+        return None
+    return read, leaf.coerce_output_value, nullable
+
+
+class PlainFields(Executor[Any]):
+    """An executor completing objects of only plain scalar fields directly.
+
+    A plain field has no arguments, a scalar or enum type, and a resolver that
+    ``plain_reader`` can replace by a plain read; a subclass says which those are.
+    """
+
+    _plans: dict[int, tuple[GroupedFieldSet, Plan | None]] | None = None
+
+    @staticmethod
+    def plain_reader(field: GraphQLField) -> Reader | None:
+        """How to read ``field`` off a source without its resolver, or ``None`` if it takes its resolver."""
+        return None
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        plan = self._plan(parent_type, grouped_field_set)
+        if plan is not None and source_value is not None:
+            data = self._complete_plain(plan, source_value)
+            if data is not None:
+                return data
+        return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+
+    @staticmethod
+    def _complete_plain(plan: Plan, source: Any) -> dict[str, Any] | None:
+        """The object's result, or ``None`` when a field needs graphql-core's error handling."""
+        data: dict[str, Any] = {}
+        for name, read, coerce, nullable in plan:
+            try:
+                value = read(source)
+                if value is None:
+                    if not nullable:
+                        return None
+                    data[name] = None
+                    continue
+                coerced = coerce(value)
+            except Exception:
+                return None
+            if coerced is None or coerced is Undefined:
+                return None
+            data[name] = coerced
+        return data
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Plan | None:
+        # graphql-core collects a list's item fields once, so one grouped field set
+        # stands for every item: plan it once per execution, by identity.
+        if self.middleware_manager is not None and self.middleware_manager.middlewares:
+            return None
+        if self._plans is None:
+            self._plans = {}
+        known = self._plans.get(id(grouped_field_set))
+        if known is not None and known[0] is grouped_field_set:
+            return known[1]
+        plan: Plan | None = None
+        steps = []
+        for name, details in grouped_field_set.items():
+            node = details[0].node
+            field = parent_type.fields.get(node.name.value)
+            plain = _plain(field, bool(node.arguments), self.plain_reader)
+            if field is None or plain is None:
+                break
+            steps.append((name, *plain))
+        else:
+            plan = tuple(steps)
+        self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
+        return plan
+
+
+ABORTED = "Validation aborted."
+
+
+def is_validation_aborted(error: GraphQLError) -> bool:
+    """Whether validation stopped here because a rule spent its budget."""
+    return isinstance(error, ValidationAbortedError) and error.message == ABORTED
+
+
+def set_overlapping_fields_budget(budget: int) -> None:
+    """The budget the overlapping-fields rule reads as it starts: two units a comparison."""
+    overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = budget

@@ -1,0 +1,54 @@
+"""SQLAlchemy internals: rows made as the ORM makes them, values stored as SQLite's dialect stores them.
+
+Written for SQLAlchemy 2.1.9 with SQLModel 0.0.50 (tested ranges in ``pyproject.toml``).
+
+The SQLite group commit (``app.core.sqlite_rows``) reads and writes SQLModel
+rows over a plain ``sqlite3`` connection, outside any session, and must produce
+exactly what the ORM would:
+
+- ``loaded``: ``sqlalchemy.orm.instrumentation.manager_of_class(model).new_instance()``
+  and ``__dict__.update``, which is how the ORM builds an instance for a row it
+  loads (``sqlalchemy.orm.loading`` does): no ``__init__``, so no validation and no
+  defaults, a few microseconds instead of the forty a constructor takes. The
+  instance still has its ORM state (``sqlalchemy.inspect`` works, it is
+  transient) and SQLModel's ``__new__`` gives it pydantic's bookkeeping, so it
+  behaves as a loaded row. ``manager_of_class`` and ``ClassManager.new_instance``
+  are not documented API.
+- ``sqlite_processors``: a column type's bind and result processors for the
+  aiosqlite dialect, from a dialect instance made here rather than an engine's
+  (``TypeEngine.dialect_impl``, ``bind_processor`` and ``result_processor`` are
+  documented; a dialect never initialised by a connection is not). Right for
+  this app's column types because their processing does not depend on what a
+  connection tells the dialect; the test compares them with an engine's.
+
+``tests/adapters/test_sqlalchemy.py`` checks both.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.orm.instrumentation import manager_of_class
+from sqlalchemy.types import TypeEngine
+from sqlmodel import SQLModel
+
+__all__ = ["Processor", "loaded", "sqlite_processors"]
+
+Row = TypeVar("Row", bound=SQLModel)
+Processor = Callable[[Any], Any] | None
+
+_DIALECT = SQLiteDialect_aiosqlite()
+
+
+def loaded(model: type[Row], values: dict[str, Any]) -> Row:
+    """An instance made the way the ORM makes one for a row it loads: no validation,
+    no defaults, a few microseconds instead of the forty a constructor takes."""
+    row: Row = manager_of_class(model).new_instance()
+    row.__dict__.update(values)
+    return row
+
+
+def sqlite_processors(kind: TypeEngine[Any]) -> tuple[Processor, Processor]:
+    """How a value of this column type goes into SQLite and comes back, as the ORM does it."""
+    impl = kind.dialect_impl(_DIALECT)
+    return impl.bind_processor(_DIALECT), impl.result_processor(_DIALECT, None)

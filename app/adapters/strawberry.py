@@ -1,0 +1,127 @@
+"""strawberry-graphql internals: its executor, its resolvers' marks, its WebSocket handlers.
+
+Written for strawberry-graphql 0.341.2 (tested range in ``pyproject.toml``).
+Strawberry documents schemas, extensions, views and a few ``StrawberryField``
+attributes (``type``, ``python_name``, ``arguments``); everything here is
+beyond that:
+
+- ``StrawberryExecutor``: ``strawberry.schema.schema.StrawberryGraphQLCoreExecutionContext``,
+  the executor Strawberry builds when ``Schema(execution_context_class=...)``
+  is not given. Ours subclass it so Strawberry's resolve-info stays.
+- ``default_reader``: whether a graphql-core field's resolver is Strawberry's
+  default one (the ``_is_default`` mark its schema converter sets, as
+  ``strawberry.resolvers.is_default_resolver`` reads it), and what that
+  resolver reads: the ``"strawberry-definition"`` extension of the field is its
+  ``StrawberryField``, whose ``default_resolver`` is ``getattr`` of
+  ``python_name`` unless the schema's config says otherwise.
+- ``StrawberryTransportWSHandler`` and ``StrawberryLegacyWSHandler``: the protocol handlers of
+  ``strawberry.subscriptions.protocols.graphql_transport_ws.handlers`` and
+  ``...graphql_ws.handlers``, which a view takes as ``graphql_transport_ws_handler_class``
+  and ``graphql_ws_handler_class`` (class attributes, undocumented). The app's
+  subclasses (``app.graphql.keepalive``, ``sharing``, ``ws_protocols``) override
+  ``handle``, ``handle_connection_init``, ``handle_subscribe``, ``handle_start``,
+  ``send_message`` and ``shutdown``, and read ``view``, ``context``,
+  ``websocket``, ``connection_acknowledged``, ``max_subscriptions_per_connection``,
+  ``operations`` (graphql-transport-ws), ``tasks``, ``keep_alive``,
+  ``keep_alive_task`` and ``handle_keep_alive`` (graphql-ws), and the view's
+  ``connection_init_wait_timeout``. ``LegacyWSHandler.handle_connection_init``
+  in ``ws_protocols`` is a copy of Strawberry's with other close codes.
+  ``StrawberryTransportWSHandler.send_text`` writes a frame already encoded on the
+  Starlette WebSocket under Strawberry's ASGI adapter (its ``ws`` attribute).
+- The protocols' message types (``...protocols.*.types``), and ``UnsetType``
+  (``strawberry.types.unset``, which exports only ``UNSET``): what
+  ``on_ws_connect`` returns when it acknowledges without a payload.
+- ``InvalidOperationTypeError`` (``strawberry.schema.exceptions``): raised by
+  an extension while validating, the views answer it with a 400, as for an
+  operation type the HTTP method may not carry.
+- ``parse_json``: the view method that decodes a request body (and GET
+  ``variables``), which ``app.graphql.view`` overrides to refuse JSON that is
+  no object; a ``cross_web.HTTPException`` raised there leaves ``run`` as is.
+- ``add_field_extension``: appends to ``StrawberryField.extensions`` of every
+  field of a type after it is defined (not among the stable attributes).
+
+``tests/adapters/test_strawberry.py`` checks each of these.
+"""
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from graphql import GraphQLField
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.extensions import FieldExtension
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as StrawberryExecutor
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage as TransportConnectionInitMessage,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    Message as TransportMessage,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import PingMessage, SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import (
+    ConnectionInitMessage as LegacyConnectionInitMessage,
+)
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.types import get_object_definition
+from strawberry.types.unset import UnsetType
+
+__all__ = [
+    "InvalidOperationTypeError",
+    "LegacyConnectionInitMessage",
+    "PingMessage",
+    "StartMessage",
+    "StrawberryExecutor",
+    "StrawberryLegacyWSHandler",
+    "StrawberryTransportWSHandler",
+    "SubscribeMessage",
+    "TransportConnectionInitMessage",
+    "TransportMessage",
+    "UnsetType",
+    "add_field_extension",
+    "default_reader",
+]
+
+T = TypeVar("T")
+
+
+def default_reader(field: GraphQLField) -> Callable[[Any], Any] | None:
+    """What ``field``'s resolver reads off its source, if it is Strawberry's default resolver."""
+    resolve = field.resolve
+    if resolve is None or not getattr(resolve, "_is_default", False):
+        return None
+    definition = (field.extensions or {}).get("strawberry-definition")
+    if definition is not None and definition.default_resolver is getattr:
+        # What Strawberry's default resolver does, without its two calls in between.
+        return attrgetter(definition.python_name)
+    return lambda source: resolve(source, None)
+
+
+class StrawberryTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
+    """Strawberry's graphql-transport-ws handler, and a way to send a frame already encoded."""
+
+    async def send_text(self, text: str) -> None:
+        websocket: WebSocket = self.websocket.ws  # type: ignore[attr-defined]
+        try:
+            await websocket.send_text(text)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
+class StrawberryLegacyWSHandler(BaseGraphQLWSHandler[Any, None]):
+    """Strawberry's graphql-ws handler."""
+
+
+def add_field_extension(
+    strawberry_type: T, make: Callable[[], FieldExtension], kind: type[FieldExtension]
+) -> T:
+    """Give every field of a Strawberry type ``make()``, unless it already has a ``kind`` extension."""
+    for field in get_object_definition(strawberry_type, strict=True).fields:
+        if not any(isinstance(extension, kind) for extension in field.extensions):
+            field.extensions.append(make())
+    return strawberry_type

@@ -1,0 +1,162 @@
+"""The graphql-core internals app/adapters/graphql_core.py relies on, as of graphql-core 3.3.2.
+
+If one of these fails after upgrading graphql-core, re-read ``Executor.execute_fields``
+and ``build_per_event_executor`` (graphql/execution/executor.py),
+``GroupedFieldSet`` (graphql/execution/collect_fields.py), ``ValidationAbortedError``
+(graphql/validation/validate.py) and ``MAX_COMPLEXITY_BUDGET``
+(graphql/validation/rules/overlapping_fields_can_be_merged.py), and adjust the
+adapter; what is built on them is tested in tests/graphql/test_plain_fields_executor.py,
+tests/graphql/test_hostile_documents.py and tests/e2e/test_shared_results.py.
+"""
+
+import inspect
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLField, build_schema, execute_sync, parse, subscribe, validate
+from graphql.execution import Executor
+from graphql.execution.collect_fields import FieldDetails
+from graphql.validation.rules import overlapping_fields_can_be_merged
+
+from app.adapters.graphql_core import (
+    GroupedFieldSet,
+    PlainFields,
+    Reader,
+    is_validation_aborted,
+    set_overlapping_fields_budget,
+)
+from tests.adapters.versions import assert_tested
+
+INTERNALS = "Executor.execute_fields, GroupedFieldSet, ValidationAbortedError and MAX_COMPLEXITY_BUDGET"
+
+SCHEMA = build_schema(
+    """
+    type Item { name: String!, size: Int }
+    type Query { items: [Item!]!, one: Item }
+    type Subscription { item: Item }
+    """
+)
+
+
+@dataclass
+class Item:
+    name: str
+    size: int | None
+
+
+async def _two_items(*_: Any) -> AsyncIterator[dict[str, Item]]:
+    for item in (Item("a", 1), Item("b", 2)):
+        yield {"item": item}
+
+
+SCHEMA.subscription_type.fields["item"].subscribe = _two_items  # type: ignore[union-attr]
+
+
+class Counting(PlainFields):
+    planned: list[str] = []  # noqa: RUF012  (reset by each test)
+    events = 0
+
+    @staticmethod
+    def plain_reader(field: GraphQLField) -> Reader | None:
+        assert field.ast_node is not None
+        Counting.planned.append(field.ast_node.name.value)
+        return attrgetter(field.ast_node.name.value)
+
+    def build_per_event_executor(self, payload: Any) -> Executor[Any]:
+        Counting.events += 1
+        return super().build_per_event_executor(payload)
+
+
+def test_graphql_core_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("graphql-core", ">=3.3.2,<3.4", internals=INTERNALS)
+
+
+def test_execute_fields_still_takes_what_the_override_takes() -> None:
+    parameters = list(inspect.signature(Executor.execute_fields).parameters)
+
+    assert parameters == [
+        "self",
+        "parent_type",
+        "source_value",
+        "path",
+        "grouped_field_set",
+        "position_context",
+    ]
+
+
+def test_a_grouped_field_set_is_response_names_to_field_details_with_their_nodes() -> None:
+    seen: list[GroupedFieldSet] = []
+
+    class Recording(Executor[Any]):
+        def execute_fields(
+            self, parent_type: Any, source_value: Any, path: Any, grouped: Any, at: Any
+        ) -> Any:
+            seen.append(grouped)
+            return super().execute_fields(parent_type, source_value, path, grouped, at)
+
+    execute_sync(SCHEMA, parse("{ one { n: name } }"), {"one": Item("a", 1)}, executor_class=Recording)
+
+    details = seen[-1]["n"]
+    assert isinstance(details, list)
+    assert isinstance(details[0], FieldDetails)
+    assert details[0].node.name.value == "name"
+
+
+def test_plain_objects_are_completed_by_the_override_and_a_lists_items_planned_once() -> None:
+    Counting.planned = []
+    items = [Item("a", 1), Item("b", None), Item("c", 3)]
+
+    result = execute_sync(SCHEMA, parse("{ items { name size } }"), {"items": items}, executor_class=Counting)
+
+    assert result.errors is None
+    assert result.data == {
+        "items": [{"name": "a", "size": 1}, {"name": "b", "size": None}, {"name": "c", "size": 3}]
+    }
+    assert Counting.planned == ["name", "size"]
+
+
+def test_a_null_in_a_non_null_field_still_takes_graphql_cores_error_path() -> None:
+    result = execute_sync(SCHEMA, parse("{ one { name } }"), {"one": Item(None, 1)}, executor_class=Counting)  # type: ignore[arg-type]
+
+    assert result.data == {"one": None}
+    assert [error.message for error in result.errors or []] == [
+        "Cannot return null for non-nullable field Item.name."
+    ]
+
+
+async def test_every_subscription_event_gets_its_own_executor_from_build_per_event_executor() -> None:
+    Counting.events = 0
+
+    outcome = subscribe(SCHEMA, parse("subscription { item { name } }"), executor_class=Counting)
+    stream = await outcome if inspect.isawaitable(outcome) else outcome
+    assert not isinstance(stream, ExecutionResult), stream
+    results = [result.data async for result in stream]
+
+    assert results == [{"item": {"name": "a"}}, {"item": {"name": "b"}}]
+    assert Counting.events == 2
+
+
+@contextmanager
+def _budget(budget: int) -> Iterator[None]:
+    before = overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET
+    set_overlapping_fields_budget(budget)
+    try:
+        yield
+    finally:
+        overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = before
+
+
+def test_the_overlapping_fields_budget_is_read_as_validation_starts_and_aborts_it() -> None:
+    document = parse("{ " + " one { name }" * 40 + " }")  # 40 fields of one name: 780 pairs to compare
+
+    with _budget(2):
+        limited = validate(SCHEMA, document)
+    with _budget(500_000):
+        plenty = validate(SCHEMA, document)
+
+    assert [error.message for error in limited] == ["Validation aborted."]
+    assert is_validation_aborted(limited[0])
+    assert plenty == []

@@ -1,0 +1,99 @@
+"""The SQLAlchemy internals app/adapters/sqlalchemy.py relies on, as of SQLAlchemy 2.1.9 (SQLModel 0.0.50).
+
+If one of these fails after upgrading SQLAlchemy or SQLModel, re-read
+``ClassManager.new_instance`` (sqlalchemy/orm/instrumentation.py), how
+``sqlalchemy/orm/loading.py`` makes the instance of a row it loads, and
+``SQLModel.__new__``; the SQLite store built on them is tested in
+tests/core/test_store_contract.py.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, Integer, String, Table, inspect
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.instrumentation import ClassManager, manager_of_class
+from sqlalchemy.types import TypeEngine
+from sqlmodel import SQLModel
+
+import app.tables  # noqa: F401  (every table in the metadata)
+from app.adapters.sqlalchemy import loaded, sqlite_processors
+from app.calls.models import LiveCall
+from app.core.sqltypes import UTCDateTime
+from tests.adapters.versions import assert_tested
+
+INTERNALS = "manager_of_class(model).new_instance() and processors from an unconnected dialect"
+
+SAMPLES: list[tuple[type | tuple[type, ...], Any]] = [
+    (UTCDateTime, datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)),
+    (JSON, {"nested": [1, "two", None]}),
+    (Boolean, True),
+    (Float, 1.5),
+    (Integer, 7),
+    (String, "text"),
+]
+
+
+def test_sqlalchemy_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("sqlalchemy", ">=2.1.9,<2.2", internals=INTERNALS)
+
+
+def test_sqlmodel_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("sqlmodel", ">=0.0.50,<0.0.51", internals=INTERNALS)
+
+
+def test_a_model_still_has_a_class_manager_that_makes_instances_without_init() -> None:
+    configure_mappers()
+    manager = manager_of_class(LiveCall)
+
+    assert isinstance(manager, ClassManager)
+    assert callable(manager.new_instance)
+
+
+def test_a_loaded_row_is_a_working_orm_instance_without_validation_or_defaults() -> None:
+    configure_mappers()
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    row = loaded(LiveCall, {"id": 3, "call_id": "c-1", "status": "IN_PROGRESS", "start_time": now})
+
+    assert (row.id, row.call_id, row.status, row.start_time) == (3, "c-1", "IN_PROGRESS", now)
+    assert "duration" not in row.__dict__  # no default filled in, as for a loaded row
+    assert inspect(row).transient
+    assert row.model_dump(include={"id", "call_id"}) == {"id": 3, "call_id": "c-1"}
+    row.status = "COMPLETED"
+    assert inspect(row).modified
+    assert row.status == "COMPLETED"
+
+
+def _sample(kind: TypeEngine[Any]) -> Any:
+    for types, sample in SAMPLES:
+        if isinstance(kind, types) or isinstance(getattr(kind, "impl_instance", None), types):
+            return sample
+    raise AssertionError(f"no sample value for a {kind!r} column: add one to SAMPLES")
+
+
+async def test_every_columns_processors_match_those_of_a_connected_engine(tmp_path: Path) -> None:
+    configure_mappers()
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'adapter.db'}")
+    async with engine.connect():  # a connection initialises the engine's dialect
+        pass
+    await engine.dispose()
+    differing = []
+    for table in SQLModel.metadata.tables.values():
+        assert isinstance(table, Table)
+        for column in table.columns:
+            impl = column.type.dialect_impl(engine.dialect)
+            theirs = impl.bind_processor(engine.dialect), impl.result_processor(engine.dialect, None)
+            ours = sqlite_processors(column.type)
+            sample = _sample(column.type)
+            stored = [sample if into is None else into(sample) for into in (ours[0], theirs[0])]
+            back = [
+                value if out is None else out(value)
+                for out, value in zip((ours[1], theirs[1]), stored, strict=True)
+            ]
+            if stored[0] != stored[1] or back != [sample, sample]:
+                differing.append((f"{table.name}.{column.name}", stored, back))
+
+    assert differing == []

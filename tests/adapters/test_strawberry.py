@@ -1,0 +1,255 @@
+"""The Strawberry internals app/adapters/strawberry.py relies on, as of strawberry-graphql 0.341.2.
+
+If one of these fails after upgrading Strawberry, re-read what it names
+(strawberry/schema/schema.py, schema_converter.py, the protocol handlers under
+strawberry/subscriptions/protocols/, strawberry/http/async_base_view.py) and
+adjust the adapter and its users; the behaviour built on them is tested in
+tests/graphql and tests/e2e.
+"""
+
+import hashlib
+import inspect
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from operator import getitem
+from typing import Any, get_origin
+
+import strawberry
+from cross_web import HTTPException
+from graphql import GraphQLField
+from starlette.testclient import TestClient
+from strawberry.asgi import GraphQL
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.graphql import OperationType
+
+from app.adapters.strawberry import (
+    InvalidOperationTypeError,
+    StrawberryExecutor,
+    StrawberryLegacyWSHandler,
+    StrawberryTransportWSHandler,
+    TransportConnectionInitMessage,
+    UnsetType,
+    add_field_extension,
+    default_reader,
+)
+from tests.adapters.versions import assert_tested
+
+INTERNALS = "the executor, _is_default, the WebSocket handlers and their attributes"
+
+LEGACY_CONNECTION_INIT = "acf753f522e8f4a96f7d5965ae565d7dd308ac24f2f05ee3aa14ba3138d87a64"
+"""sha256 of Strawberry's graphql-ws ``handle_connection_init``, which ``app.graphql.ws_protocols`` copies."""
+
+
+@strawberry.type
+class Line:
+    text: str
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.text.upper()
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def line(self) -> Line:
+        return Line(text="hi")
+
+
+def _field(schema: strawberry.Schema, type_name: str, name: str) -> GraphQLField:
+    field: GraphQLField = schema._schema.type_map[type_name].fields[name]  # type: ignore[attr-defined]
+    return field
+
+
+def test_strawberry_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("strawberry-graphql", ">=0.341.2,<0.342", internals=INTERNALS)
+
+
+def test_cross_web_is_the_version_strawberry_raises_http_errors_of() -> None:
+    assert_tested("cross-web", ">=0.9.0,<0.10", internals="cross_web.HTTPException from Strawberry's views")
+
+
+def test_the_executor_is_the_one_strawberry_builds_by_default() -> None:
+    assert strawberry.Schema(query=Query).execution_context_class is StrawberryExecutor
+
+
+def test_a_plain_attributes_resolver_is_marked_default_and_read_without_it() -> None:
+    schema = strawberry.Schema(query=Query)
+
+    read = default_reader(_field(schema, "Line", "text"))
+
+    assert read is not None
+    assert read(Line(text="direct")) == "direct"
+    assert default_reader(_field(schema, "Line", "shout")) is None
+    assert default_reader(_field(schema, "Query", "line")) is None
+
+
+def test_a_custom_default_resolver_is_still_called_by_the_reader() -> None:
+    schema = strawberry.Schema(query=Query, config=StrawberryConfig(default_resolver=getitem))
+
+    read = default_reader(_field(schema, "Line", "text"))
+
+    assert read is not None
+    assert read({"text": "from a dict"}) == "from a dict"
+
+
+def test_the_views_take_the_protocol_handlers_as_class_attributes() -> None:
+    transport = get_origin(GraphQL.graphql_transport_ws_handler_class)
+    legacy = get_origin(GraphQL.graphql_ws_handler_class)
+
+    assert transport is not None and issubclass(StrawberryTransportWSHandler, transport)
+    assert legacy is not None and issubclass(StrawberryLegacyWSHandler, legacy)
+
+
+def test_the_view_keeps_the_init_timeout_the_legacy_handler_reads() -> None:
+    view = GraphQL(strawberry.Schema(query=Query), connection_init_wait_timeout=timedelta(seconds=3))
+
+    assert view.connection_init_wait_timeout == timedelta(seconds=3)
+
+
+def _coroutines(handler: type, *names: str) -> list[str]:
+    return [name for name in names if not inspect.iscoroutinefunction(getattr(handler, name, None))]
+
+
+def test_the_transport_handler_has_what_the_subclasses_override_and_read() -> None:
+    parameters = list(inspect.signature(StrawberryTransportWSHandler.__init__).parameters)
+    view, websocket, context = object(), object(), object()
+
+    handler = StrawberryTransportWSHandler(view, websocket, context, None, object(), timedelta(1), 3)  # type: ignore[arg-type]
+
+    assert parameters[:8] == [
+        "self",
+        "view",
+        "websocket",
+        "context",
+        "root_value",
+        "schema",
+        "connection_init_wait_timeout",
+        "max_subscriptions_per_connection",
+    ]
+    assert (handler.view, handler.websocket, handler.context) == (view, websocket, context)
+    assert (handler.operations, handler.connection_acknowledged) == ({}, False)
+    assert handler.max_subscriptions_per_connection == 3
+    methods = ("handle", "handle_connection_init", "handle_subscribe", "send_message", "shutdown")
+    assert _coroutines(StrawberryTransportWSHandler, *methods) == []
+
+
+def test_the_legacy_handler_has_what_the_subclass_overrides_and_reads() -> None:
+    parameters = list(inspect.signature(StrawberryLegacyWSHandler.__init__).parameters)
+    view, websocket, context = object(), object(), object()
+
+    handler = StrawberryLegacyWSHandler(view, websocket, context, None, object(), True, 1.0, 3)  # type: ignore[arg-type]
+
+    assert parameters[:9] == [
+        "self",
+        "view",
+        "websocket",
+        "context",
+        "root_value",
+        "schema",
+        "keep_alive",
+        "keep_alive_interval",
+        "max_subscriptions_per_connection",
+    ]
+    assert (handler.view, handler.websocket, handler.context) == (view, websocket, context)
+    assert (handler.tasks, handler.keep_alive, handler.keep_alive_task) == ({}, True, None)
+    assert (handler.connection_acknowledged, handler.max_subscriptions_per_connection) == (False, 3)
+    methods = ("handle", "handle_connection_init", "handle_start", "send_message", "handle_keep_alive")
+    assert _coroutines(StrawberryLegacyWSHandler, *methods) == []
+
+
+def test_strawberrys_legacy_connection_init_is_still_the_one_ws_protocols_copies() -> None:
+    source = inspect.getsource(StrawberryLegacyWSHandler.handle_connection_init)
+
+    assert hashlib.sha256(source.encode()).hexdigest() == LEGACY_CONNECTION_INIT, (
+        "Strawberry changed graphql-ws handle_connection_init: compare it with "
+        "app.graphql.ws_protocols.LegacyWSHandler.handle_connection_init, carry the change over, "
+        "and record the new hash here"
+    )
+
+
+def test_on_ws_connect_acknowledges_with_unset_by_default() -> None:
+    returned = inspect.signature(GraphQL.on_ws_connect).return_annotation
+
+    assert "UnsetType" in str(returned)
+    assert isinstance(strawberry.UNSET, UnsetType)
+
+
+class _Greeting(StrawberryTransportWSHandler):
+    async def handle_connection_init(self, message: TransportConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        await self.send_text('{"type":"ping","payload":{"encoded":"once"}}')
+
+
+class _GreetingView(GraphQL[None, None]):
+    graphql_transport_ws_handler_class = _Greeting
+
+
+def test_send_text_writes_a_frame_as_given_on_the_websocket() -> None:
+    client = TestClient(_GreetingView(strawberry.Schema(query=Query)))  # the view has no lifespan
+
+    with client.websocket_connect("/", subprotocols=["graphql-transport-ws"]) as websocket:
+        websocket.send_json({"type": "connection_init"})
+
+        assert websocket.receive_json() == {"type": "connection_ack"}
+        assert websocket.receive_text() == '{"type":"ping","payload":{"encoded":"once"}}'
+
+
+class _RefusesEverything(SchemaExtension):
+    def on_validate(self) -> Iterator[None]:
+        raise InvalidOperationTypeError(OperationType.SUBSCRIPTION)
+
+
+def test_an_invalid_operation_type_raised_while_validating_is_a_400() -> None:
+    schema = strawberry.Schema(query=Query, extensions=[_RefusesEverything])
+
+    response = TestClient(GraphQL(schema)).post("/", json={"query": "{ line { text } }"})
+
+    assert response.status_code == 400
+    assert "subscriptions are not allowed when using POST" in response.text
+
+
+class _Picky(GraphQL[None, None]):
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)
+        if value.get("query") == "{ refused }":
+            raise HTTPException(400, "refused while parsing")
+        return value
+
+
+def test_the_body_is_decoded_by_parse_json_whose_http_errors_leave_run() -> None:
+    client = TestClient(_Picky(strawberry.Schema(query=Query)))
+
+    refused = client.post("/", json={"query": "{ refused }"})
+    accepted = client.post("/", json={"query": "{ line { text } }"})
+
+    assert (refused.status_code, refused.text) == (400, "refused while parsing")
+    assert accepted.json() == {"data": {"line": {"text": "hi"}}}
+
+
+class _Loud(FieldExtension):
+    def resolve(self, next_: Callable[..., Any], source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        return str(next_(source, info, **kwargs)).upper()
+
+
+def test_a_field_extension_added_after_definition_applies_once() -> None:
+    @strawberry.type
+    class Greetings:
+        hello: str = "hello"
+        bye: str = "bye"
+
+    @strawberry.type
+    class Root:
+        @strawberry.field
+        def greetings(self) -> Greetings:
+            return Greetings()
+
+    add_field_extension(Greetings, _Loud, _Loud)
+    add_field_extension(Greetings, _Loud, _Loud)
+    result = strawberry.Schema(query=Root).execute_sync("{ greetings { hello bye } }")
+
+    assert result.errors is None
+    assert result.data == {"greetings": {"hello": "HELLO", "bye": "BYE"}}
+    definition = strawberry.types.get_object_definition(Greetings, strict=True)
+    assert [len(field.extensions) for field in definition.fields] == [1, 1]
