@@ -9,7 +9,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 
 from app.auth.tokens import Authenticator
-from app.call_hooks import HOOKS
+from app.call_hooks import AppCallHooks
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             pubsub=pubsub,
             metrics=Metrics(pubsub),
             auth=auth,
-            writes=WritePath(db, pubsub, HOOKS),
+            writes=WritePath(db, pubsub, AppCallHooks.from_settings(settings)),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         exempt_startup_objects_from_gc()

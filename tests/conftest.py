@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from app.call_hooks import HOOKS
+from app.call_hooks import AppCallHooks
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
@@ -66,9 +66,9 @@ async def pubsub(settings: Settings) -> AsyncIterator[PubSub]:
 
 
 @pytest.fixture
-def writes(db: Database, pubsub: PubSub) -> WritePath:
+def writes(db: Database, pubsub: PubSub, settings: Settings) -> WritePath:
     """The app's one write path over the test's database, for driving services directly."""
-    return WritePath(db, pubsub, HOOKS)
+    return WritePath(db, pubsub, AppCallHooks.from_settings(settings))
 
 
 @pytest.fixture

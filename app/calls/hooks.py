@@ -1,6 +1,6 @@
 """What other packages add to a call's start and end, inside the call's own transaction.
 
-Campaign plans, post-call analytics and the webhook outbox are built on calls,
+Campaign plans and redaction policies, post-call analytics and the webhook outbox are built on calls,
 so calls imports none of them: a mutation asks its transaction's ``CallHooks``
 instead, and ``app.call_hooks`` is the implementation the app wires in.
 """
@@ -12,6 +12,7 @@ from typing import Protocol
 from app.calls import defaults
 from app.calls.models import LiveCall
 from app.core.store import Store
+from app.redaction.redact import Policy
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class CallHooks(Protocol):
 
     async def retired(self, store: Store, call_id: str) -> bool:
         """Whether an ended call kept ``call_id`` after retention removed its live records."""
+        ...
+
+    async def redaction(self, store: Store, campaign_id: str | None) -> Policy:
+        """What a new call of ``campaign_id`` cleans its lines of (``app.redaction``)."""
         ...
 
     async def ended(self, store: Store, call: LiveCall) -> None:

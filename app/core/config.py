@@ -165,6 +165,30 @@ class Settings(BaseSettings):
         description="Development only: where the local signing secret is kept when no key is set.",
     )
 
+    redact: tuple[str, ...] = Field(
+        default=("CREDIT_DEBIT_NUMBER", "CREDIT_DEBIT_CVV", "CREDIT_DEBIT_EXPIRY", "PIN", "SSN"),
+        description=(
+            "What transcript lines are cleaned of before anything stores or sends them, for calls of "
+            "campaigns that set no policy (JSON list of kinds; [] turns redaction off, loudly)."
+        ),
+    )
+    redact_keep_last_four: tuple[str, ...] = Field(
+        default=(), description="Kinds replaced by their last four digits (•••• 1111) instead of [KIND]."
+    )
+    redaction_window: float = Field(
+        default=30,
+        ge=0,
+        le=300,
+        description=(
+            "Seconds within which a speaker's next final line may finish a card number the last one began."
+        ),
+    )
+    phone_region: str = Field(
+        default="US",
+        min_length=2,
+        max_length=2,
+        description="Where phone numbers said without a country code are read as from (ISO 3166 code).",
+    )
     retention_days: float = Field(
         default=30,
         gt=0,

@@ -4,8 +4,10 @@ A pure function of the text and the policy: the write path calls it before
 anything of a line is stored, logged or published.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from app.core.errors import InvalidInput
 from app.redaction.detect import Found, find
 from app.redaction.entities import PCI_AND_SSN, Entity
 
@@ -19,10 +21,31 @@ class Policy:
     region: str = "US"
     """Where phone numbers written without a country code are read as from."""
 
+    @classmethod
+    def of(cls, redact: Iterable[str], keep_last_four: Iterable[str] = (), region: str = "US") -> "Policy":
+        """A policy from kind names (settings, a campaign's stored policy); an unknown name is an error."""
+        return cls(_kinds("redact", redact), _kinds("keepLastFour", keep_last_four), region)
+
+    def stored(self) -> dict[str, list[str]]:
+        """The policy as a call or campaign row keeps it (JSON)."""
+        return {"redact": sorted(self.entities), "keepLastFour": sorted(self.last_four)}
+
+    @classmethod
+    def from_stored(cls, value: dict[str, list[str]], region: str = "US") -> "Policy":
+        return cls.of(value.get("redact", ()), value.get("keepLastFour", ()), region)
+
     def replacement(self, found: Found) -> str:
         if found.entity in self.last_four and len(found.digits) > 4:
             return f"•••• {found.digits[-4:]}"
         return f"[{found.entity.value}]"
+
+
+def _kinds(field: str, names: Iterable[str]) -> frozenset[Entity]:
+    known = {entity.value for entity in Entity}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise InvalidInput(field, f"unknown kinds {unknown}; known: {sorted(known)}")
+    return frozenset(Entity(name) for name in names)
 
 
 DEFAULT_POLICY = Policy(PCI_AND_SSN)

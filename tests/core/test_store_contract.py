@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.call_hooks import HOOKS
+from app.call_hooks import AppCallHooks
 from app.calls import defaults, service
 from app.calls.enums import EventType
 from app.calls.events import Transaction, replay
@@ -23,6 +23,7 @@ from app.core.db import Database
 from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN
 from app.core.store import Duplicate, OrmStore
+from app.redaction.redact import DEFAULT_POLICY
 from tests.factories import call_args
 
 Change = Callable[[Transaction], Coroutine[Any, Any, Any]]
@@ -42,7 +43,7 @@ async def db(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterato
 @pytest.fixture
 async def run(db: Database, pubsub: PubSub) -> Callable[[Change], Coroutine[Any, Any, Any]]:
     async def run(change: Change) -> Any:
-        return await WritePath(db, pubsub, HOOKS).run(EVERY_CAMPAIGN, change)
+        return await WritePath(db, pubsub, AppCallHooks(DEFAULT_POLICY)).run(EVERY_CAMPAIGN, change)
 
     return run
 
