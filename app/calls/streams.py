@@ -113,14 +113,25 @@ async def follow_call(
 
 
 async def watch_call(db: Database, pubsub: PubSub, call_id: str, *, scope: Scope) -> AsyncIterator[LiveCall]:
-    """The call's row now and after each change; a burst of changes yields once."""
+    """The call's row now and after each change; a burst of changes yields once.
+
+    One mutation may record several events (a line and the sentiment it moved), each
+    its own message: a row is yielded only when its ``last_sequence`` moved past the one
+    yielded before, so messages for events already in it are dropped, never sent twice.
+    """
     async with _subscribed(pubsub, call_channel(call_id), coalesce=True) as feed:
         call = await _load_call(db, call_id, scope)
+        shown = call.last_sequence
         yield call
         while call.status != CallStatus.ENDED.value:
-            await feed.get()
-            feed.drain()
+            messages = [await feed.get(), *feed.drain()]
+            seen = [Event.from_json(message).seq for message in messages if message is not None]
+            if len(seen) == len(messages) and max(seen) <= shown:
+                continue  # no reload: every message is of an event already shown
             call = await _load_call(db, call_id, scope)
+            if call.last_sequence <= shown:
+                continue
+            shown = call.last_sequence
             yield call
 
 

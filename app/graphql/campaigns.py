@@ -18,7 +18,9 @@ from app.graphql.context import Context
     )
 )
 class Campaign:
-    id: str
+    campaign_id: str = strawberry.field(
+        description="The campaign's id: what LiveCall.campaignId and CampaignReport.campaignId hold."
+    )
     name: str
     objectives: list[str]
     cost_per_minute: float = strawberry.field(description="US dollars per minute.")
@@ -27,10 +29,16 @@ class Campaign:
     )
     created_at: datetime
 
+    @strawberry.field(
+        deprecation_reason="Use `campaignId` (the same value), as LiveCall and CampaignReport do."
+    )
+    def id(self) -> str:
+        return self.campaign_id
+
     @classmethod
     def from_row(cls, row: models.Campaign) -> "Campaign":
         return cls(
-            id=row.id,
+            campaign_id=row.id,
             name=row.name,
             objectives=list(row.objectives),
             cost_per_minute=row.cost_per_minute,

@@ -19,13 +19,29 @@ from app.simulator.script import Script, ScriptError, available, load, resolve
 REFRESH_SECONDS = 0.2
 
 
+def endpoint(host: str, port: int) -> str:
+    """The GraphQL URL of a server that ``python -m app serve --host HOST --port PORT`` started."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"  # listening on every interface: this machine's is one of them
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/graphql"
+
+
 def add_arguments(parser: argparse.ArgumentParser, settings: Settings) -> None:
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    # The server is found as `serve` is told where to listen: HOST and PORT, or --host and --port.
     parser.add_argument(
-        "--url",
-        default=f"http://{host}:{settings.port}/graphql",
-        help="GraphQL endpoint (default: %(default)s)",
+        "--host",
+        default=settings.host,
+        help="the server's host, as given to serve --host (default: %(default)s; $HOST sets both)",
     )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=settings.port,
+        help="the server's port, as given to serve --port (default: %(default)s; $PORT sets both)",
+    )
+    parser.add_argument("--url", help="the GraphQL endpoint, instead of --host and --port")
     parser.add_argument("--calls", type=int, default=1, help="calls to play at once (default: 1)")
     parser.add_argument(
         "--speed",
@@ -89,7 +105,7 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
         token, monitor_token = signed.simulator, signed.monitor
     calls = asyncio.run(
         simulate(
-            url=args.url,
+            url=args.url or endpoint(args.host, args.port),
             scripts=scripts,
             calls=args.calls,
             speed=args.speed,

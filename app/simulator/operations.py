@@ -37,6 +37,11 @@ mutation SimPhase($callId: String!, $phase: String!, $quality: Quality) {
   updateCallPhase(callId: $callId, phase: $phase, quality: $quality) { status currentPhase }
 }"""
 
+OBJECTIVE = """
+mutation SimObjective($callId: String!, $status: ObjectiveStatus!, $order: Int, $objective: String) {
+  updateCallObjective(callId: $callId, status: $status, order: $order, objective: $objective) { status }
+}"""
+
 COACH = """
 mutation SimCoach($callId: String!, $type: RecommendationType!, $title: String!, $description: String!,
                   $priority: Int!) {

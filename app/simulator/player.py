@@ -82,6 +82,9 @@ def request_for(step: Step, supervisor: Supervisor = Supervisor()) -> tuple[str,
             return ops.STATUS, {"status": step.value}
         case "phase":
             return ops.PHASE, {"phase": step.value, "quality": step.options.get("quality")}
+        case "objective":
+            which = "order" if isinstance(step.value, int) else "objective"
+            return ops.OBJECTIVE, {which: step.value, "status": step.options["to"]}
         case "metrics":
             return ops.METRICS, {"metrics": step.value}
         case "coach":

@@ -9,6 +9,8 @@ step is an object with exactly one of these keys, and optionally ``"wait"``
   lines growing word by word, then the final line of the same ``segmentId``;
   with ``"sentiment"``, ``"confidence"`` and ``"interim": false`` to send only the final
 - ``"phase": "Discovery"``: updateCallPhase, with ``"quality"`` for the phase it completes
+- ``"objective": 0`` (its order) or ``"objective": "its text"``, with ``"to"``: ``"IN_PROGRESS"``,
+  ``"COMPLETED"`` or ``"MISSED"``: updateCallObjective (a campaign's objectives, else the spec's five)
 - ``"metrics": {...}``: updatePerformanceMetrics (PerformanceMetricsInput fields)
 - ``"coach": {"type", "title", "description", "priority"}``: addCoachingRecommendation
 - ``"supervisor": "BOOKMARK_MOMENT"``: addSupervisorAction, with ``"details"`` and ``"name"``
@@ -36,6 +38,7 @@ KINDS: dict[str, set[str]] = {
     "agent": {"sentiment", "confidence", "interim"},
     "customer": {"sentiment", "confidence", "interim"},
     "phase": {"quality"},
+    "objective": {"to"},
     "metrics": set(),
     "coach": set(),
     "supervisor": {"details", "name"},
@@ -45,6 +48,7 @@ KINDS: dict[str, set[str]] = {
 }
 SENTIMENTS = {"POSITIVE", "NEUTRAL", "NEGATIVE"}
 STATUSES = {"CONNECTING", "RINGING", "CONNECTED", "ON_HOLD", "TRANSFERRING"}
+OBJECTIVE_MOVES = {"IN_PROGRESS", "COMPLETED", "MISSED"}
 DEFAULT_LINE_WAIT = 0.8
 
 
@@ -93,6 +97,13 @@ def _step(raw: Any, where: str) -> Step:
         raise ScriptError(f"{where}: sentiment is one of {sorted(SENTIMENTS)}")
     if kind == "status" and value not in STATUSES:
         raise ScriptError(f"{where}: status is one of {sorted(STATUSES)} (end the call with an 'end' step)")
+    if kind == "objective" and not (
+        (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+        or (isinstance(value, str) and value.strip())
+    ):
+        raise ScriptError(f"{where}: 'objective' is the objective's order (0, 1, …) or its text")
+    if kind == "objective" and raw.get("to") not in OBJECTIVE_MOVES:
+        raise ScriptError(f"{where}: an objective goes 'to' one of {sorted(OBJECTIVE_MOVES)}")
     if kind in ("metrics", "coach", "system") and not isinstance(value, dict):
         raise ScriptError(f"{where}: {kind!r} takes an object of the mutation's arguments")
     wait = raw.get("wait", DEFAULT_LINE_WAIT if kind in SPEAKERS else 0)

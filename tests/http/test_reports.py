@@ -25,11 +25,11 @@ def test_the_json_report_is_a_download_of_the_analytics_and_transcript(api: Api,
     assert analytics["supervisorActions"]["BOOKMARK_MOMENT"] == 2
     assert [b["details"] for b in analytics["bookmarks"]] == ["Great rebuttal", "Demo booked"]
     assert [(line["order"], line["speaker"], line["text"]) for line in report["transcript"]] == [
-        (0, "agent", "Hello, this is Ada."),
-        (1, "customer", "That sounds great."),
-        (2, "agent", "Let me show you the plans."),
-        (3, "customer", "It is too expensive."),
-        (4, "customer", "OK, a demo works."),
+        (0, "AGENT", "Hello, this is Ada."),
+        (1, "CUSTOMER", "That sounds great."),
+        (2, "AGENT", "Let me show you the plans."),
+        (3, "CUSTOMER", "It is too expensive."),
+        (4, "CUSTOMER", "OK, a demo works."),
     ]
 
 

@@ -29,6 +29,7 @@ PAGE_STATE = """(() => ({
   status: document.querySelector('[data-testid=call-status]').dataset.status,
   boardStatus: document.querySelector('[data-call-id="CALL"]').dataset.status,
   actions: [...document.querySelectorAll('#action-log li')].map((li) => li.textContent),
+  objectives: [...document.querySelectorAll('#objectives li')].map((li) => li.dataset.status),
   lastSequence: Number(document.querySelector('[data-testid=last-sequence]').textContent),
 }))()""".replace("CALL", CALL)
 
@@ -48,7 +49,7 @@ async def _events_seen(page: Page) -> int:
 async def test_the_monitor_follows_a_simulated_call_live_until_it_ends(
     live_server: LiveServer, browser: Browser, artifacts: Path
 ) -> None:
-    page = await browser.new_page()
+    page = await browser.new_page(height=1500)  # tall enough for the screenshots to show every panel
     await _open_monitor(page, live_server)
     playing = asyncio.create_task(
         simulate(url=live_server.http_url, scripts=[SCRIPT], speed=SPEED, prefix="browser", out=io.StringIO())
@@ -81,6 +82,7 @@ async def test_the_monitor_follows_a_simulated_call_live_until_it_ends(
         ["Opening", "Discovery", "Value Proposition", "Objection Handling", "Closing"], "COMPLETED"
     )
     assert (seen["status"], seen["boardStatus"]) == ("ENDED", "ENDED")
+    assert seen["objectives"] == ["COMPLETED"] * 5  # moved by the script, live through callEvents
     assert any("Supervisor: Bookmark moment" in action for action in seen["actions"])  # the page's own
     assert any("(simulated): Bookmark moment" in action for action in seen["actions"])  # the script's
     assert page.errors == []

@@ -3,15 +3,21 @@
 // reloads the list whenever the WebSocket reconnects.
 
 import { byId, clock, h, label } from "./dom.js";
+import { phaseNow } from "./phases.js";
 import { BOARD, BOARD_FEED } from "./queries.js";
 
+const EMPTY = "No calls yet. Play one with ";
+const SIGNED_OUT = "Sign in to see the calls.";
+
 export class Board {
-  constructor({ api, socket, notify, onSelect }) {
+  constructor({ api, socket, notify, onSelect, onSignedOut }) {
     this.api = api;
     this.notify = notify;
     this.onSelect = onSelect;
+    this.onSignedOut = onSignedOut;
     this.calls = new Map();
     this.selected = null;
+    this.signedOut = false;
     this.list = byId("calls");
     this.showEnded = byId("show-ended");
     this.showEnded.addEventListener("change", () => this.render());
@@ -24,7 +30,11 @@ export class Board {
       next: (payload) => {
         if (payload.data) this.put(payload.data.liveCalls.call);
       },
-      error: (errors) => this.notify(`Board feed: ${errors[0]?.message}`, "error"),
+      error: (errors) => {
+        const code = errors[0]?.extensions?.code;
+        if (code === 4403 || code === 4401) this.onSignedOut();
+        else this.notify(`Board feed: ${errors[0]?.message}`, "error");
+      },
     });
     // Elapsed time of live calls moves every second without any event.
     setInterval(() => this.tick(), 1000);
@@ -36,8 +46,16 @@ export class Board {
       for (const call of data.liveCalls) this.put(call, { render: false });
       this.render();
     } catch (error) {
-      this.notify(`Could not load calls: ${error.message}`, "error");
+      if (error.code === "UNAUTHENTICATED") this.onSignedOut();
+      else this.notify(`Could not load calls: ${error.message}`, "error");
     }
+  }
+
+  // Without a valid token the board knows no calls: it says how to see them, not "0 live".
+  signOut() {
+    this.signedOut = true;
+    this.calls.clear();
+    this.render();
   }
 
   put(call, { render = true } = {}) {
@@ -56,8 +74,11 @@ export class Board {
       .sort((a, b) => (a.status === "ENDED") - (b.status === "ENDED") || b.startTime.localeCompare(a.startTime));
     this.list.replaceChildren(...calls.map((call) => this.row(call)));
     const live = [...this.calls.values()].filter((call) => call.status !== "ENDED").length;
-    byId("board-count").textContent = `${live} live`;
-    byId("board-empty").hidden = calls.length > 0;
+    byId("board-count").textContent = this.signedOut ? "" : `${live} live`;
+    const empty = byId("board-empty");
+    empty.hidden = calls.length > 0;
+    empty.dataset.state = this.signedOut ? "signed-out" : "empty";
+    empty.replaceChildren(...(this.signedOut ? [SIGNED_OUT] : [EMPTY, h("code", {}, "python -m app simulate"), "."]));
   }
 
   row(call) {
@@ -80,7 +101,7 @@ export class Board {
         h("span", {}, `${call.agentName} · ${call.campaignName}`),
         h("span", { class: "elapsed", dataset: { start: call.startTime } }, elapsed(call)),
       ),
-      h("div", { class: "board-line muted" }, call.currentPhase),
+      h("div", { class: "board-line muted", dataset: { testid: "board-phase" } }, phaseNow(call, call.phases)),
     );
   }
 

@@ -3,6 +3,7 @@
 // stream or the connection is interrupted, so nothing is missed and nothing is twice.
 
 import { byId, clock, h, label, meter, money, percent, timeOfDay } from "./dom.js";
+import { phaseNow } from "./phases.js";
 import { CALL_EVENTS, LIVE_CALL, MORE_TRANSCRIPT, SUPERVISOR_ACTION, TRANSCRIPT_PAGE } from "./queries.js";
 
 const ACTIONS = [
@@ -30,31 +31,50 @@ const SCORES = [
   ["Immediate close", "immediateCloseProbability"],
 ];
 const RESUME_DELAY_MS = 1000;
+const DETAILS_HINT = "Details for the action (optional)";
+const ENDED_HINT = "The call has ended: no more actions";
 
 export class CallView {
-  constructor({ api, socket, supervisor, notify, onCall }) {
+  constructor({ api, socket, supervisor, notify, onCall, onSignedOut }) {
     this.api = api;
     this.socket = socket;
     this.supervisor = supervisor;
     this.notify = notify;
     this.onCall = onCall;
+    this.onSignedOut = onSignedOut;
     this.generation = 0;
     this.section = byId("call");
     this.transcript = byId("transcript");
     this.renderActionButtons();
+    this.setControls({ enabled: false });
+  }
+
+  // The call's panel shows only once a call is loaded; until then, or instead, a line of text.
+  showPlaceholder(text) {
+    const placeholder = byId("placeholder");
+    placeholder.textContent = text;
+    placeholder.hidden = false;
+    this.section.hidden = true;
+    this.setControls({ enabled: false });
   }
 
   async open(callId) {
     this.close();
     const generation = ++this.generation;
     this.callId = callId;
-    byId("placeholder").hidden = true;
-    this.section.hidden = false;
     this.section.dataset.state = "loading";
+    this.showPlaceholder(`Opening ${callId}…`);
     let data;
     try {
       data = await this.api.request(LIVE_CALL, { callId });
     } catch (error) {
+      if (generation !== this.generation) return;
+      this.section.dataset.state = "failed";
+      if (error.code === "UNAUTHENTICATED") {
+        this.onSignedOut();
+        return;
+      }
+      this.showPlaceholder(`Could not open ${callId}.`);
       this.notify(`Could not open ${callId}: ${error.message}`, "error");
       return;
     }
@@ -62,6 +82,7 @@ export class CallView {
     const call = data.liveCall;
     if (!call) {
       this.section.dataset.state = "missing";
+      this.showPlaceholder(`No call ${callId}.`);
       this.notify(`No call ${callId}`, "error");
       return;
     }
@@ -82,6 +103,8 @@ export class CallView {
     for (const line of transcripts) this.putLine(line);
     if (transcripts.length === TRANSCRIPT_PAGE) await this.loadRestOfTranscript(generation);
     if (generation !== this.generation) return;
+    byId("placeholder").hidden = true;
+    this.section.hidden = false;
     this.renderAll();
     this.section.dataset.state = "live";
     this.transcript.scrollTop = this.transcript.scrollHeight;
@@ -94,6 +117,13 @@ export class CallView {
     this.resumeTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
+  }
+
+  // Without a valid token there is no call to show, and nothing to act on.
+  signOut() {
+    this.close();
+    this.section.dataset.state = "signed-out";
+    this.showPlaceholder("Sign in to watch a call.");
   }
 
   async loadRestOfTranscript(generation) {
@@ -128,7 +158,11 @@ export class CallView {
   interrupted(errors, generation) {
     if (generation !== this.generation) return;
     const code = errors[0]?.extensions?.code;
-    if (code === "NOT_FOUND" || code === 4403 || code === 4401) {
+    if (code === 4403 || code === 4401) {
+      this.onSignedOut();
+      return;
+    }
+    if (code === "NOT_FOUND") {
       this.notify(errors[0].message, "error");
       return;
     }
@@ -188,6 +222,12 @@ export class CallView {
         state.system = event.systemConfig;
         this.renderHealth();
         break;
+      case "ObjectiveUpdatedEvent":
+        state.objectives = state.objectives.map((objective) =>
+          objective.order === event.objective.order ? event.objective : objective,
+        );
+        this.renderObjectives();
+        break;
       case "CallEndedEvent":
         this.putPhases(event.phases);
         for (const tip of state.tips) tip.isActive = false;
@@ -204,7 +244,7 @@ export class CallView {
   setCall(call) {
     this.state.call = { ...this.state.call, ...call };
     this.renderHeader();
-    this.onCall(this.state.call);
+    this.onCall({ ...this.state.call, phases: [...this.state.phases.values()] });
   }
 
   putPhases(phases) {
@@ -252,16 +292,29 @@ export class CallView {
     const status = byId("call-status");
     status.textContent = label(call.status);
     status.dataset.status = call.status;
-    byId("call-recording").hidden = !call.isRecording;
+    const ended = call.status === "ENDED";
+    // isRecording keeps its last value after the hang-up; nothing is being recorded any more.
+    byId("call-recording").hidden = !call.isRecording || ended;
     byId("call-duration").textContent = clock(call.duration);
     byId("call-cost").textContent = money(this.state.system.totalCost);
-    byId("call-phase").textContent = call.currentPhase;
+    this.renderPhaseName();
     byId("speaker").textContent = call.currentSpeaker ? `${label(call.currentSpeaker)} speaking` : "";
-    const ended = call.status === "ENDED";
-    for (const button of byId("actions").querySelectorAll("button")) button.disabled = ended;
+    this.setControls({ enabled: !ended, ended });
+  }
+
+  renderPhaseName() {
+    byId("call-phase").textContent = phaseNow(this.state.call, this.state.phases.values());
+  }
+
+  setControls({ enabled, ended = false }) {
+    for (const button of byId("actions").querySelectorAll("button")) button.disabled = !enabled;
+    const details = byId("action-details");
+    details.disabled = !enabled;
+    details.placeholder = ended ? ENDED_HINT : DETAILS_HINT;
   }
 
   renderPhases() {
+    this.renderPhaseName();
     const phases = [...this.state.phases.values()].sort((a, b) => a.order - b.order);
     byId("phases").replaceChildren(
       ...phases.map((phase) =>
@@ -380,9 +433,9 @@ export class CallView {
       ...this.state.objectives.map((objective) =>
         h(
           "li",
-          { dataset: { status: objective.status } },
-          objective.objective,
-          h("span", { class: "pill" }, label(objective.status)),
+          { dataset: { status: objective.status, order: objective.order } },
+          h("span", { class: "objective-text" }, objective.objective),
+          h("span", { class: "pill objective-status" }, label(objective.status)),
         ),
       ),
     );
@@ -428,7 +481,7 @@ export class CallView {
     } catch (error) {
       this.notify(`${spec.text} failed: ${error.message}`, "error");
     } finally {
-      button.disabled = this.state?.call.status === "ENDED";
+      if (this.state?.call.status !== "ENDED") button.disabled = false;
     }
   }
 }

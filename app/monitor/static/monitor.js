@@ -61,10 +61,15 @@ const socket = api.socket((state, detail) => {
     if (connectedBefore) board.reload();
     connectedBefore = true;
   }
-  if (state === "closed" && /^440[13]/.test(detail ?? "")) {
-    byId("auth-help").hidden = false;
-  }
+  if (state === "closed" && /^440[13]/.test(detail ?? "")) signedOut();
 });
+
+// The server refused the token (or there is none): say how to sign in, and show no calls.
+function signedOut() {
+  byId("auth-help").hidden = false;
+  board.signOut();
+  view.signOut();
+}
 
 const view = new CallView({
   api,
@@ -72,9 +77,10 @@ const view = new CallView({
   supervisor: supervisorIdentity(byId("supervisor-name"), token),
   notify,
   onCall: (call) => board.put(call),
+  onSignedOut: signedOut,
 });
 
-board = new Board({ api, socket, notify, onSelect: select });
+board = new Board({ api, socket, notify, onSelect: select, onSignedOut: signedOut });
 
 function select(callId, { push = true } = {}) {
   board.select(callId);

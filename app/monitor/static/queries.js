@@ -27,6 +27,7 @@ const ACTION = `fragment ActionFields on SupervisorAction {
 const TIP = `fragment TipFields on CoachingRecommendation { type title description priority timestamp isActive }`;
 const BOARD_CALL = `fragment BoardCallFields on LiveCall {
   callId agentName customerName campaignName status startTime endTime duration currentPhase
+  phases { phase status order startTime }
 }`;
 
 export const TRANSCRIPT_PAGE = 1000;
@@ -66,6 +67,7 @@ export const CALL_EVENTS = `subscription MonitorEvents($callId: String!, $afterS
     ... on RecommendationAddedEvent { recommendation { ...TipFields } }
     ... on RecordingToggledEvent { call { ...CallFields } }
     ... on SystemStatusUpdatedEvent { systemConfig { ...SystemFields } }
+    ... on ObjectiveUpdatedEvent { objective { objective status order } }
     ... on CallEndedEvent { call { ...CallFields } phases { ...PhaseFields } deactivatedRecommendations }
   }
 }
