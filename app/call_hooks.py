@@ -21,12 +21,13 @@ from app.webhooks.outbox import enqueue
 
 
 class AppCallHooks:
-    def __init__(self, default_redaction: Policy) -> None:
+    def __init__(self, default_redaction: Policy, redaction_window: float = 30) -> None:
         self.default_redaction = default_redaction
+        self.redaction_window = redaction_window
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "AppCallHooks":
-        return cls(default_policy(settings))
+        return cls(default_policy(settings), settings.redaction_window)
 
     async def redaction(self, store: Store, campaign_id: str | None) -> Policy:
         campaign = await store.one(Campaign, id=campaign_id) if campaign_id is not None else None

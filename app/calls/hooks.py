@@ -29,6 +29,9 @@ DEFAULT_PLAN = CallPlan(
 
 
 class CallHooks(Protocol):
+    redaction_window: float
+    """Seconds within which a speaker's next final line may finish a card number (``REDACTION_WINDOW``)."""
+
     async def plan(self, store: Store, campaign_id: str | None) -> CallPlan:
         """The objectives and cost a new call of ``campaign_id`` starts with."""
         ...

@@ -49,7 +49,7 @@ class LiveCall(SQLModel, table=True):
     last_sequence: int = 0
     transcript_count: int = 0
     action_count: int = 0
-    redaction: dict[str, list[str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    redaction: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The redaction policy the call started with (``app.redaction``); ``None``: the server's default."""
 
 

@@ -79,6 +79,7 @@ async def start_live_call(
         # An ended call's callId stays taken after retention removed its live records.
         raise _call_id_taken(call_id)
     plan = await tx.hooks.plan(tx.store, campaign_id)
+    redaction = await tx.hooks.redaction(tx.store, campaign_id)
 
     now = utcnow()
     call = LiveCall(
@@ -100,6 +101,7 @@ async def start_live_call(
         session_id=session_id,
         created_at=now,
         updated_at=now,
+        redaction=redaction.stored(),
     )
     try:
         await tx.store.insert(call)

@@ -9,6 +9,7 @@ from app.calls.enums import EventType
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
 from app.calls.lifecycle import ensure_open
+from app.calls.line_redaction import finish_split_card, redacted
 from app.calls.locks import lock_call, one_for_call
 from app.calls.models import LiveTranscript, SentimentAnalysis
 from app.calls.transcript_line import OPERATION, Line, record_label
@@ -22,10 +23,12 @@ async def add_transcript_entry(tx: Transaction, *, line: Line) -> LiveTranscript
     that interim line in place (same order): speech-to-text engines send
     interim guesses, then the final text of the same segment. After the call
     ended only final lines are accepted: finals often arrive just after hang-up.
+    The text is redacted under the call's policy before anything is written.
     """
     line.validate()
     call = await lock_call(tx, line.call_id)
     assert call.id is not None
+    line = await redacted(tx, call, line)
     if line.idempotency_key is not None:
         done = await replayed(tx, call, line.idempotency_key, OPERATION, line.arguments())
         if done is not None:
@@ -40,11 +43,13 @@ async def add_transcript_entry(tx: Transaction, *, line: Line) -> LiveTranscript
         entry = await tx.store.one(LiveTranscript, live_call_id=call.id, segment_id=line.segment_id)
     if entry is not None:
         line.check_replaces(entry)
-        line.fill(entry, call, now)
+    stored = await finish_split_card(tx, call, line, entry)
+    if entry is not None:
+        stored.fill(entry, call, now)
         kind = EventType.TRANSCRIPT_UPDATED
     else:
-        entry = line.new_entry(call, now)
-        line.fill(entry, call, now)
+        entry = stored.new_entry(call, now)
+        stored.fill(entry, call, now)
         await tx.store.insert(entry)
         kind = EventType.TRANSCRIPT_ADDED
     assert entry.id is not None

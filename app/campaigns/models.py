@@ -1,6 +1,7 @@
 """The campaigns table: what a call of a campaign is seeded with, and how long its live data is kept."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -16,6 +17,6 @@ class Campaign(SQLModel, table=True):
     objectives: list[str] = Field(sa_column=Column(JSON, nullable=False))
     cost_per_minute: float
     retention_days: float | None = None
-    redaction: dict[str, list[str]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    redaction: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The campaign's redaction policy (``app.redaction``); ``None``: the server's default."""
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

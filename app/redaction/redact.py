@@ -6,6 +6,8 @@ anything of a line is stored, logged or published.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from app.core.errors import InvalidInput
 from app.redaction.detect import Found, find
@@ -26,18 +28,30 @@ class Policy:
         """A policy from kind names (settings, a campaign's stored policy); an unknown name is an error."""
         return cls(_kinds("redact", redact), _kinds("keepLastFour", keep_last_four), region)
 
-    def stored(self) -> dict[str, list[str]]:
+    def stored(self) -> dict[str, Any]:
         """The policy as a call or campaign row keeps it (JSON)."""
-        return {"redact": sorted(self.entities), "keepLastFour": sorted(self.last_four)}
+        return {
+            "redact": sorted(self.entities),
+            "keepLastFour": sorted(self.last_four),
+            "region": self.region,
+        }
 
     @classmethod
-    def from_stored(cls, value: dict[str, list[str]], region: str = "US") -> "Policy":
-        return cls.of(value.get("redact", ()), value.get("keepLastFour", ()), region)
+    def from_stored(cls, value: dict[str, Any], region: str = "US") -> "Policy":
+        return _stored_policy(
+            tuple(value.get("redact", ())), tuple(value.get("keepLastFour", ())), value.get("region", region)
+        )
 
     def replacement(self, found: Found) -> str:
         if found.entity in self.last_four and len(found.digits) > 4:
             return f"•••• {found.digits[-4:]}"
         return f"[{found.entity.value}]"
+
+
+@lru_cache(maxsize=256)
+def _stored_policy(redact: tuple[str, ...], keep_last_four: tuple[str, ...], region: str) -> Policy:
+    """Every append reads its call's stored policy: parsed once per distinct policy."""
+    return Policy.of(redact, keep_last_four, region)
 
 
 def _kinds(field: str, names: Iterable[str]) -> frozenset[Entity]:
