@@ -71,7 +71,7 @@ def kind(event_type: EventType, fields: Fields) -> Callable[[type[E]], type[E]]:
 
 
 def _call(payload: dict[str, Any], loaders: Loaders) -> LiveCall:
-    return LiveCall.from_row(models.LiveCall.model_validate(payload["call"]), loaders)
+    return LiveCall.from_row(models.LiveCall.model_validate(payload["call"]), loaders=loaders)
 
 
 def _phases(payload: dict[str, Any]) -> list[CallPhase]:

@@ -72,7 +72,7 @@ class Mutation:
                 sip_endpoint=sip_endpoint,
             )
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -83,7 +83,7 @@ class Mutation:
     )
     async def update_call_status(self, info: Ctx, call_id: str, status: CallStatus) -> LiveCall:
         row = await info.context.write(partial(service.update_call_status, call_id=call_id, status=status))
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -168,7 +168,7 @@ class Mutation:
                 current_phase=current_phase,
             )
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -251,14 +251,14 @@ class Mutation:
         row = await info.context.write(
             partial(phases.update_call_phase, call_id=call_id, phase=phase, quality=quality)
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
     async def toggle_recording(self, info: Ctx, call_id: str, is_recording: bool) -> LiveCall:
         row = await info.context.write(
             partial(service.toggle_recording, call_id=call_id, is_recording=is_recording)
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(description="Report one pipeline service's status, latency and error rate.")
     async def update_system_status(
@@ -295,4 +295,4 @@ class Mutation:
     )
     async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:
         row = await info.context.write(partial(service.end_live_call, call_id=call_id))
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
