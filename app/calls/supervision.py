@@ -16,9 +16,9 @@ from app.calls.models import (
     CoachingRecommendation,
     SupervisorAction,
 )
+from app.calls.new_transcript_entry import MAX_TEXT_LENGTH
 from app.calls.ranges import PRIORITY
 from app.calls.service import end_call
-from app.calls.transcript_line import MAX_TEXT_LENGTH
 from app.core.errors import InvalidInput
 from app.core.sqltypes import utcnow
 from app.core.validation import in_range, not_blank

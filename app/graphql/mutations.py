@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.calls import performance, phases, ranges, service, supervision, transcripts
-from app.calls.transcript_line import Line
+from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.core.errors import Forbidden
 from app.graphql.context import Context
 from app.graphql.enums import (
@@ -116,7 +116,7 @@ class Mutation:
         ] = None,
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> TranscriptEntry:
-        line = Line(
+        request = NewTranscriptEntry(
             call_id=call_id,
             timestamp=timestamp,
             speaker=speaker,
@@ -127,7 +127,7 @@ class Mutation:
             segment_id=segment_id,
             idempotency_key=idempotency_key,
         )
-        row = await info.context.write(partial(transcripts.add_transcript_entry, line=line))
+        row = await info.context.write(partial(transcripts.add_transcript_entry, request=request))
         return TranscriptEntry.from_row(row)
 
     @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")

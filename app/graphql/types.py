@@ -14,7 +14,7 @@ from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
 from app.calls.ranges import TRANSCRIPT_AFTER
-from app.calls.reads import TranscriptLine
+from app.calls.reads import TranscriptRow
 from app.core.errors import InvalidInput
 from app.core.validation import in_range
 from app.graphql.enums import (
@@ -136,7 +136,7 @@ class TranscriptEntry:
     )
     created_at: datetime
 
-    from_row = FromRow[models.LiveTranscript | TranscriptLine](
+    from_row = FromRow[models.LiveTranscript | TranscriptRow](
         speaker=lambda row: Speaker(row.speaker),
         sentiment=lambda row: Sentiment(row.sentiment) if row.sentiment else None,
     )

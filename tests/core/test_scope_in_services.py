@@ -24,8 +24,8 @@ from app.calls.enums import (
     SupervisorActionType,
 )
 from app.calls.events import Transaction
+from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.calls.performance import MetricsUpdate
-from app.calls.transcript_line import Line
 from app.calls.writes import WritePath
 from app.campaigns import service as campaigns
 from app.core.db import Database
@@ -63,7 +63,10 @@ WRITES: dict[str, Write] = {
         tx, call_id="b", status=ObjectiveStatus.IN_PROGRESS, order=0
     ),
     "addTranscriptEntry": lambda tx: transcripts.add_transcript_entry(
-        tx, line=Line(call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True)
+        tx,
+        request=NewTranscriptEntry(
+            call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True
+        ),
     ),
 }
 CAMPAIGN_WRITES = {"startLiveCall", "createCampaign"}

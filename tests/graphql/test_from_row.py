@@ -6,7 +6,7 @@ from sqlmodel import SQLModel
 
 from app.calls import models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
-from app.calls.reads import TranscriptLine
+from app.calls.reads import TranscriptRow
 from app.graphql import types
 from app.graphql.from_row import DECLARED, copied_fields
 
@@ -16,7 +16,7 @@ ROWS: dict[type, tuple[type, ...]] = {
     types.PerformanceMetrics: (models.LivePerformanceMetrics,),
     types.SentimentAnalysis: (models.SentimentAnalysis,),
     types.CallSystemConfig: (models.CallSystemConfig,),
-    types.TranscriptEntry: (models.LiveTranscript, TranscriptLine),
+    types.TranscriptEntry: (models.LiveTranscript, TranscriptRow),
     types.SupervisorAction: (models.SupervisorAction,),
     types.CoachingRecommendation: (models.CoachingRecommendation,),
     types.LiveCall: (models.LiveCall,),
@@ -78,7 +78,7 @@ def test_from_row_of_a_read_row_builds_the_same_entry_as_of_the_table_row() -> N
         "created_at": NOW,
     }
 
-    entry = types.TranscriptEntry.from_row(TranscriptLine(**values))
+    entry = types.TranscriptEntry.from_row(TranscriptRow(**values))
 
     assert entry == types.TranscriptEntry.from_row(models.LiveTranscript(**values))
     assert (entry.speaker, entry.sentiment, entry.text) == (Speaker.CUSTOMER, Sentiment.POSITIVE, "Hi")
