@@ -13,7 +13,6 @@ from app.calls.enums import (
     ServiceStatus,
 )
 from app.calls.events import Transaction, snapshot
-from app.calls.lifecycle import check_transition, ensure_open, is_ended
 from app.calls.locks import lock_call, one_for_call
 from app.calls.models import (
     CallObjective,
@@ -25,6 +24,7 @@ from app.calls.models import (
     SentimentAnalysis,
 )
 from app.calls.ranges import DURATION_SECONDS, ERROR_RATE, GAIN, LATENCY_MS
+from app.calls.transitions import check_transition, ensure_open, is_ended
 from app.core.errors import Conflict, InvalidInput
 from app.core.sqltypes import utcnow
 from app.core.store import Duplicate

@@ -8,10 +8,10 @@ rules are in ``new_transcript_entry``.
 from app.calls.enums import EventType
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
-from app.calls.lifecycle import ensure_open
 from app.calls.locks import lock_call, one_for_call
 from app.calls.models import LiveTranscript, SentimentAnalysis
 from app.calls.new_transcript_entry import OPERATION, NewTranscriptEntry, record_label
+from app.calls.transitions import ensure_open
 from app.core.sqltypes import utcnow
 
 
