@@ -6,7 +6,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.calls import performance, phases, ranges, service, supervision, transcripts
+from app.calls import lifecycle, performance, phases, ranges, supervision, transcripts
 from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.core.errors import Forbidden
 from app.graphql.context import Context
@@ -61,7 +61,7 @@ class Mutation:
     ) -> LiveCall:
         row = await info.context.write(
             partial(
-                service.start_live_call,
+                lifecycle.start_live_call,
                 call_id=call_id,
                 agent_name=agent_name,
                 customer_name=customer_name,
@@ -82,7 +82,7 @@ class Mutation:
         )
     )
     async def update_call_status(self, info: Ctx, call_id: str, status: CallStatus) -> LiveCall:
-        row = await info.context.write(partial(service.update_call_status, call_id=call_id, status=status))
+        row = await info.context.write(partial(lifecycle.update_call_status, call_id=call_id, status=status))
         return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
@@ -160,7 +160,7 @@ class Mutation:
     ) -> LiveCall:
         row = await info.context.write(
             partial(
-                service.update_call_progress,
+                lifecycle.update_call_progress,
                 call_id=call_id,
                 duration=duration,
                 agent_gain=agent_gain,
@@ -256,7 +256,7 @@ class Mutation:
     @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
     async def toggle_recording(self, info: Ctx, call_id: str, is_recording: bool) -> LiveCall:
         row = await info.context.write(
-            partial(service.toggle_recording, call_id=call_id, is_recording=is_recording)
+            partial(lifecycle.toggle_recording, call_id=call_id, is_recording=is_recording)
         )
         return LiveCall.from_row(row, loaders=info.context.loaders)
 
@@ -277,7 +277,7 @@ class Mutation:
     ) -> CallSystemConfig:
         row = await info.context.write(
             partial(
-                service.update_system_status,
+                lifecycle.update_system_status,
                 call_id=call_id,
                 service=service_,
                 status=status,
@@ -294,5 +294,5 @@ class Mutation:
         )
     )
     async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:
-        row = await info.context.write(partial(service.end_live_call, call_id=call_id))
+        row = await info.context.write(partial(lifecycle.end_live_call, call_id=call_id))
         return LiveCall.from_row(row, loaders=info.context.loaders)

@@ -1,7 +1,8 @@
-"""The call itself: start, status, progress and cost, recording, pipeline health, end.
+"""The call's lifecycle: start, status, progress and cost, recording, pipeline health, end.
 
 Each function is one of the spec's mutations over one write transaction; the
 other mutations live beside it (transcripts, metrics, phases, supervision).
+Which status may follow which is ``transitions``.
 """
 
 from app.calls import defaults
