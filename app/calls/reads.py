@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import func, or_
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.calls.models import (
@@ -27,7 +27,6 @@ from app.calls.models import (
 from app.core.errors import InvalidInput
 from app.core.scope import Scope
 
-Row = TypeVar("Row", bound=SQLModel)
 OneRow = TypeVar("OneRow", LivePerformanceMetrics, SentimentAnalysis, CallSystemConfig)
 OrderedRow = TypeVar("OrderedRow", CallObjective, CallPhase, SupervisorAction)
 
