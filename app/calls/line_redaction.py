@@ -14,7 +14,7 @@ from datetime import timedelta
 from app.calls.enums import EventType
 from app.calls.events import Transaction, snapshot
 from app.calls.models import LiveCall, LiveTranscript
-from app.calls.transcript_line import Line
+from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.core.sqltypes import utcnow
 from app.redaction.detect import card_digits
 from app.redaction.entities import Entity
@@ -31,15 +31,15 @@ async def policy_of(tx: Transaction, call: LiveCall) -> Policy:
     return Policy.from_stored(call.redaction)
 
 
-async def redacted(tx: Transaction, call: LiveCall, line: Line) -> Line:
+async def redacted(tx: Transaction, call: LiveCall, line: NewTranscriptEntry) -> NewTranscriptEntry:
     """``line`` with its text redacted under the call's policy: what a retry repeats exactly."""
     policy = await policy_of(tx, call)
     return replace(line, text=redact(line.text, policy).text) if policy.entities else line
 
 
 async def finish_split_card(
-    tx: Transaction, call: LiveCall, line: Line, replacing: LiveTranscript | None
-) -> Line:
+    tx: Transaction, call: LiveCall, line: NewTranscriptEntry, replacing: LiveTranscript | None
+) -> NewTranscriptEntry:
     """A final line that completes a card number its speaker's previous line began: both redacted."""
     window = tx.hooks.redaction_window
     if not line.is_final or window <= 0:

@@ -134,6 +134,9 @@ class CallSystemConfig(SQLModel, table=True):
 
 
 class LiveTranscript(SQLModel, table=True):
+    """One transcript line as stored. Added by a ``NewTranscriptEntry``, read back as a
+    ``TranscriptRow``, shown as the GraphQL ``TranscriptEntry``."""
+
     __tablename__ = "live_transcripts"
     __table_args__ = (
         UniqueConstraint("live_call_id", "order", name="uq_live_transcripts_order"),

@@ -7,12 +7,12 @@ from app.calls.enums import (
     EventType,
 )
 from app.calls.events import Transaction, snapshot
-from app.calls.lifecycle import ensure_open
 from app.calls.locks import lock_call, one_for_call
 from app.calls.models import (
     LivePerformanceMetrics,
 )
 from app.calls.ranges import PERCENT
+from app.calls.transitions import ensure_open
 from app.core.sqltypes import utcnow
 from app.core.validation import in_range
 

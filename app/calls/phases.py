@@ -6,12 +6,12 @@ from app.calls.enums import (
     Quality,
 )
 from app.calls.events import Transaction, snapshot
-from app.calls.lifecycle import ensure_open
 from app.calls.locks import lock_call
 from app.calls.models import (
     CallPhase,
     LiveCall,
 )
+from app.calls.transitions import ensure_open
 from app.core.errors import InvalidInput
 from app.core.sqltypes import utcnow
 

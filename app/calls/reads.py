@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import func, or_
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.calls.models import (
@@ -27,7 +27,6 @@ from app.calls.models import (
 from app.core.errors import InvalidInput
 from app.core.scope import Scope
 
-Row = TypeVar("Row", bound=SQLModel)
 OneRow = TypeVar("OneRow", LivePerformanceMetrics, SentimentAnalysis, CallSystemConfig)
 OrderedRow = TypeVar("OrderedRow", CallObjective, CallPhase, SupervisorAction)
 
@@ -109,8 +108,8 @@ async def recommendations_by_call(
     return grouped
 
 
-class TranscriptLine(NamedTuple):
-    """A transcript line read for display: the row's values, without ORM state.
+class TranscriptRow(NamedTuple):
+    """A stored transcript line (``LiveTranscript``) as read for display: its values, without ORM state.
 
     A monitor opens a call with up to 1,000 lines; loaded as ORM instances they
     were over half the time of that request (``scripts/bench``, nested read).
@@ -130,7 +129,7 @@ class TranscriptLine(NamedTuple):
 
 async def transcripts_by_call(
     session: AsyncSession, call_ids: Sequence[int], *, first: int, after: int | None
-) -> dict[int, list[TranscriptLine]]:
+) -> dict[int, list[TranscriptRow]]:
     """Up to ``first`` lines per call with ``order > after``, by order, in one statement."""
     rank = (
         func.row_number()
@@ -141,10 +140,10 @@ async def transcripts_by_call(
     if after is not None:
         inner = inner.where(col(LiveTranscript.order) > after)
     ranked = inner.subquery()
-    columns = [ranked.c[name] for name in TranscriptLine._fields]
+    columns = [ranked.c[name] for name in TranscriptRow._fields]
     query = select(*columns).where(ranked.c.rank <= first).order_by(ranked.c.live_call_id, ranked.c.order)
-    grouped: dict[int, list[TranscriptLine]] = defaultdict(list)
+    grouped: dict[int, list[TranscriptRow]] = defaultdict(list)
     for row in (await session.exec(query)).all():
-        line = TranscriptLine._make(row)
+        line = TranscriptRow._make(row)
         grouped[line.live_call_id].append(line)
     return grouped

@@ -10,15 +10,15 @@ from app.calls.enums import (
 )
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
-from app.calls.lifecycle import check_transition, ensure_open
+from app.calls.lifecycle import end_call
 from app.calls.locks import lock_call
 from app.calls.models import (
     CoachingRecommendation,
     SupervisorAction,
 )
+from app.calls.new_transcript_entry import MAX_TEXT_LENGTH
 from app.calls.ranges import PRIORITY
-from app.calls.service import end_call
-from app.calls.transcript_line import MAX_TEXT_LENGTH
+from app.calls.transitions import check_transition, ensure_open
 from app.core.errors import InvalidInput
 from app.core.sqltypes import utcnow
 from app.core.validation import in_range, not_blank

@@ -3,11 +3,16 @@
 Records inside an event are the snapshot taken when the change committed, so
 a replayed event shows the call as it was then. Nested lists under an event's
 ``call`` (transcripts, phases...) are read live.
+
+Each kind is declared once, by ``@kind`` on its type: the ``EventType`` it shows
+and how its fields come from the stored payload. ``KINDS`` collects them for
+``to_graphql`` and the schema.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -37,103 +42,36 @@ class CallEvent:
     occurred_at: datetime
 
 
-@strawberry.type(description="The call was started (startLiveCall).")
-class CallStartedEvent(CallEvent):
-    call: LiveCall
+Fields = Callable[[dict[str, Any], Loaders], dict[str, Any]]
+"""An event's own fields from its stored payload (camelCase keys) and the request's loaders."""
 
 
-@strawberry.type(description="The call's status changed.")
-class CallStatusChangedEvent(CallEvent):
-    call: LiveCall
-    previous_status: CallStatus
+@dataclass(frozen=True)
+class Kind:
+    graphql_type: type[CallEvent]
+    fields: Fields
 
 
-@strawberry.type(description="A transcript line was added.")
-class TranscriptAddedEvent(CallEvent):
-    transcript: TranscriptEntry
+KINDS: dict[EventType, Kind] = {}
+"""Every kind of event, each declared once by ``@kind`` on its GraphQL type."""
+
+E = TypeVar("E", bound=CallEvent)
 
 
-@strawberry.type(description="An interim transcript line was replaced in place.")
-class TranscriptUpdatedEvent(CallEvent):
-    transcript: TranscriptEntry
+def kind(event_type: EventType, fields: Fields) -> Callable[[type[E]], type[E]]:
+    """Declare the GraphQL type of ``event_type`` and how its fields come from the payload."""
 
+    def declare(graphql_type: type[E]) -> type[E]:
+        if event_type in KINDS:
+            raise ValueError(f"{event_type} is declared twice")
+        KINDS[event_type] = Kind(graphql_type, fields)
+        return graphql_type
 
-@strawberry.type(description="The rolling sentiment moved after a final line.")
-class SentimentUpdatedEvent(CallEvent):
-    sentiment: SentimentAnalysis
-
-
-@strawberry.type(description="Performance metrics were updated.")
-class MetricsUpdatedEvent(CallEvent):
-    metrics: PerformanceMetrics
-
-
-@strawberry.type(description="Duration, audio levels or current phase label moved; cost with them.")
-class ProgressUpdatedEvent(CallEvent):
-    call: LiveCall
-    system_config: CallSystemConfig
-
-
-@strawberry.type(description="Phases changed: `phases` holds the ones that changed.")
-class PhaseChangedEvent(CallEvent):
-    call: LiveCall
-    phases: list[CallPhase]
-
-
-@strawberry.type(description="A supervisor acted on the call.")
-class SupervisorActionAddedEvent(CallEvent):
-    action: SupervisorAction
-
-
-@strawberry.type(description="A coaching recommendation was added.")
-class RecommendationAddedEvent(CallEvent):
-    recommendation: CoachingRecommendation
-
-
-@strawberry.type(description="Recording was switched on or off.")
-class RecordingToggledEvent(CallEvent):
-    call: LiveCall
-
-
-@strawberry.type(description="A pipeline service reported its status.")
-class SystemStatusUpdatedEvent(CallEvent):
-    system_config: CallSystemConfig
-
-
-@strawberry.type(description="An objective moved (updateCallObjective).")
-class ObjectiveUpdatedEvent(CallEvent):
-    objective: CallObjective
-    previous_status: ObjectiveStatus
-
-
-@strawberry.type(description="The call ended; its stream completes after this event.")
-class CallEndedEvent(CallEvent):
-    call: LiveCall
-    phases: list[CallPhase] = strawberry.field(description="The phase completed by the ending.")
-    deactivated_recommendations: int
-
-
-_CLASSES: dict[EventType, type] = {
-    EventType.CALL_STARTED: CallStartedEvent,
-    EventType.STATUS_CHANGED: CallStatusChangedEvent,
-    EventType.TRANSCRIPT_ADDED: TranscriptAddedEvent,
-    EventType.TRANSCRIPT_UPDATED: TranscriptUpdatedEvent,
-    EventType.SENTIMENT_UPDATED: SentimentUpdatedEvent,
-    EventType.METRICS_UPDATED: MetricsUpdatedEvent,
-    EventType.PROGRESS_UPDATED: ProgressUpdatedEvent,
-    EventType.PHASE_CHANGED: PhaseChangedEvent,
-    EventType.SUPERVISOR_ACTION_ADDED: SupervisorActionAddedEvent,
-    EventType.RECOMMENDATION_ADDED: RecommendationAddedEvent,
-    EventType.RECORDING_TOGGLED: RecordingToggledEvent,
-    EventType.SYSTEM_STATUS_UPDATED: SystemStatusUpdatedEvent,
-    EventType.OBJECTIVE_UPDATED: ObjectiveUpdatedEvent,
-    EventType.CALL_ENDED: CallEndedEvent,
-}
-EVENT_TYPES: tuple[type, ...] = tuple(_CLASSES.values())
+    return declare
 
 
 def _call(payload: dict[str, Any], loaders: Loaders) -> LiveCall:
-    return LiveCall.from_row(models.LiveCall.model_validate(payload["call"]), loaders)
+    return LiveCall.from_row(models.LiveCall.model_validate(payload["call"]), loaders=loaders)
 
 
 def _phases(payload: dict[str, Any]) -> list[CallPhase]:
@@ -148,55 +86,144 @@ def _transcript(payload: dict[str, Any]) -> TranscriptEntry:
     return TranscriptEntry.from_row(models.LiveTranscript.model_validate(payload["transcript"]))
 
 
-_BUILDERS: dict[EventType, Callable[[dict[str, Any], Loaders], dict[str, Any]]] = {
-    EventType.CALL_STARTED: lambda p, lo: {"call": _call(p, lo)},
-    EventType.STATUS_CHANGED: lambda p, lo: {
-        "call": _call(p, lo),
-        "previous_status": CallStatus(p["previousStatus"]),
-    },
-    EventType.TRANSCRIPT_ADDED: lambda p, lo: {"transcript": _transcript(p)},
-    EventType.TRANSCRIPT_UPDATED: lambda p, lo: {"transcript": _transcript(p)},
-    EventType.SENTIMENT_UPDATED: lambda p, lo: {
+@kind(EventType.CALL_STARTED, lambda p, lo: {"call": _call(p, lo)})
+@strawberry.type(description="The call was started (startLiveCall).")
+class CallStartedEvent(CallEvent):
+    call: LiveCall
+
+
+@kind(
+    EventType.STATUS_CHANGED,
+    lambda p, lo: {"call": _call(p, lo), "previous_status": CallStatus(p["previousStatus"])},
+)
+@strawberry.type(description="The call's status changed.")
+class CallStatusChangedEvent(CallEvent):
+    call: LiveCall
+    previous_status: CallStatus
+
+
+@kind(EventType.TRANSCRIPT_ADDED, lambda p, lo: {"transcript": _transcript(p)})
+@strawberry.type(description="A transcript line was added.")
+class TranscriptAddedEvent(CallEvent):
+    transcript: TranscriptEntry
+
+
+@kind(EventType.TRANSCRIPT_UPDATED, lambda p, lo: {"transcript": _transcript(p)})
+@strawberry.type(description="An interim transcript line was replaced in place.")
+class TranscriptUpdatedEvent(CallEvent):
+    transcript: TranscriptEntry
+
+
+@kind(
+    EventType.SENTIMENT_UPDATED,
+    lambda p, lo: {
         "sentiment": SentimentAnalysis.from_row(models.SentimentAnalysis.model_validate(p["sentiment"]))
     },
-    EventType.METRICS_UPDATED: lambda p, lo: {
+)
+@strawberry.type(description="The rolling sentiment moved after a final line.")
+class SentimentUpdatedEvent(CallEvent):
+    sentiment: SentimentAnalysis
+
+
+@kind(
+    EventType.METRICS_UPDATED,
+    lambda p, lo: {
         "metrics": PerformanceMetrics.from_row(models.LivePerformanceMetrics.model_validate(p["metrics"]))
     },
-    EventType.PROGRESS_UPDATED: lambda p, lo: {"call": _call(p, lo), "system_config": _config(p)},
-    EventType.PHASE_CHANGED: lambda p, lo: {"call": _call(p, lo), "phases": _phases(p)},
-    EventType.SUPERVISOR_ACTION_ADDED: lambda p, lo: {
-        "action": SupervisorAction.from_row(models.SupervisorAction.model_validate(p["action"]))
-    },
-    EventType.RECOMMENDATION_ADDED: lambda p, lo: {
+)
+@strawberry.type(description="Performance metrics were updated.")
+class MetricsUpdatedEvent(CallEvent):
+    metrics: PerformanceMetrics
+
+
+@kind(EventType.PROGRESS_UPDATED, lambda p, lo: {"call": _call(p, lo), "system_config": _config(p)})
+@strawberry.type(description="Duration, audio levels or current phase label moved; cost with them.")
+class ProgressUpdatedEvent(CallEvent):
+    call: LiveCall
+    system_config: CallSystemConfig
+
+
+@kind(EventType.PHASE_CHANGED, lambda p, lo: {"call": _call(p, lo), "phases": _phases(p)})
+@strawberry.type(description="Phases changed: `phases` holds the ones that changed.")
+class PhaseChangedEvent(CallEvent):
+    call: LiveCall
+    phases: list[CallPhase]
+
+
+@kind(
+    EventType.SUPERVISOR_ACTION_ADDED,
+    lambda p, lo: {"action": SupervisorAction.from_row(models.SupervisorAction.model_validate(p["action"]))},
+)
+@strawberry.type(description="A supervisor acted on the call.")
+class SupervisorActionAddedEvent(CallEvent):
+    action: SupervisorAction
+
+
+@kind(
+    EventType.RECOMMENDATION_ADDED,
+    lambda p, lo: {
         "recommendation": CoachingRecommendation.from_row(
             models.CoachingRecommendation.model_validate(p["recommendation"])
         )
     },
-    EventType.RECORDING_TOGGLED: lambda p, lo: {"call": _call(p, lo)},
-    EventType.SYSTEM_STATUS_UPDATED: lambda p, lo: {"system_config": _config(p)},
-    EventType.OBJECTIVE_UPDATED: lambda p, lo: {
+)
+@strawberry.type(description="A coaching recommendation was added.")
+class RecommendationAddedEvent(CallEvent):
+    recommendation: CoachingRecommendation
+
+
+@kind(EventType.RECORDING_TOGGLED, lambda p, lo: {"call": _call(p, lo)})
+@strawberry.type(description="Recording was switched on or off.")
+class RecordingToggledEvent(CallEvent):
+    call: LiveCall
+
+
+@kind(EventType.SYSTEM_STATUS_UPDATED, lambda p, lo: {"system_config": _config(p)})
+@strawberry.type(description="A pipeline service reported its status.")
+class SystemStatusUpdatedEvent(CallEvent):
+    system_config: CallSystemConfig
+
+
+@kind(
+    EventType.OBJECTIVE_UPDATED,
+    lambda p, lo: {
         "objective": CallObjective.from_row(models.CallObjective.model_validate(p["objective"])),
         "previous_status": ObjectiveStatus(p["previousStatus"]),
     },
-    EventType.CALL_ENDED: lambda p, lo: {
+)
+@strawberry.type(description="An objective moved (updateCallObjective).")
+class ObjectiveUpdatedEvent(CallEvent):
+    objective: CallObjective
+    previous_status: ObjectiveStatus
+
+
+@kind(
+    EventType.CALL_ENDED,
+    lambda p, lo: {
         "call": _call(p, lo),
         "phases": _phases(p),
         "deactivated_recommendations": p["deactivatedRecommendations"],
     },
-}
+)
+@strawberry.type(description="The call ended; its stream completes after this event.")
+class CallEndedEvent(CallEvent):
+    call: LiveCall
+    phases: list[CallPhase] = strawberry.field(description="The phase completed by the ending.")
+    deactivated_recommendations: int
+
+
+EVENT_TYPES: tuple[type[CallEvent], ...] = tuple(k.graphql_type for k in KINDS.values())
 
 
 def to_graphql(event: Event, loaders: Loaders) -> CallEvent:
-    fields = _BUILDERS[event.type](event.payload, loaders)
-    cls = _CLASSES[event.type]
-    instance: CallEvent = cls(
+    declared = KINDS[event.type]
+    return declared.graphql_type(
         call_id=event.call_id,
         sequence=event.seq,
         type=event.type,
         occurred_at=event.created_at,
-        **fields,
+        **declared.fields(event.payload, loaders),
     )
-    return instance
 
 
 @strawberry.type(description="A change on the supervisors' board: a call started, changed status or ended.")

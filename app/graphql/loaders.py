@@ -21,7 +21,7 @@ from app.calls.models import (
     SentimentAnalysis,
     SupervisorAction,
 )
-from app.calls.reads import TranscriptLine
+from app.calls.reads import TranscriptRow
 from app.core.db import Database
 
 Key = TypeVar("Key")
@@ -86,7 +86,7 @@ class Loaders:
         )
 
     @cached_property
-    def transcripts(self) -> DataLoader[TranscriptKey, list[TranscriptLine]]:
+    def transcripts(self) -> DataLoader[TranscriptKey, list[TranscriptRow]]:
         return DataLoader(load_fn=self._load_transcripts)
 
     def _many(
@@ -101,9 +101,9 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
-    async def _load_transcripts(self, keys: list[TranscriptKey]) -> list[list[TranscriptLine]]:
+    async def _load_transcripts(self, keys: list[TranscriptKey]) -> list[list[TranscriptRow]]:
         """Keys sharing (first, after) are fetched together: a board asks the same of every call."""
-        found: dict[TranscriptKey, list[TranscriptLine]] = {}
+        found: dict[TranscriptKey, list[TranscriptRow]] = {}
         windows = {(first, after) for _, first, after in keys}
         async with self._db.read() as session:
             for first, after in windows:

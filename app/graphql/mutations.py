@@ -6,8 +6,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.calls import performance, phases, ranges, service, supervision, transcripts
-from app.calls.transcript_line import Line
+from app.calls import lifecycle, performance, phases, ranges, supervision, transcripts
+from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.core.errors import Forbidden
 from app.graphql.context import Context
 from app.graphql.enums import (
@@ -61,7 +61,7 @@ class Mutation:
     ) -> LiveCall:
         row = await info.context.write(
             partial(
-                service.start_live_call,
+                lifecycle.start_live_call,
                 call_id=call_id,
                 agent_name=agent_name,
                 customer_name=customer_name,
@@ -72,7 +72,7 @@ class Mutation:
                 sip_endpoint=sip_endpoint,
             )
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -82,8 +82,8 @@ class Mutation:
         )
     )
     async def update_call_status(self, info: Ctx, call_id: str, status: CallStatus) -> LiveCall:
-        row = await info.context.write(partial(service.update_call_status, call_id=call_id, status=status))
-        return LiveCall.from_row(row, info.context.loaders)
+        row = await info.context.write(partial(lifecycle.update_call_status, call_id=call_id, status=status))
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -116,7 +116,7 @@ class Mutation:
         ] = None,
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY)] = None,
     ) -> TranscriptEntry:
-        line = Line(
+        request = NewTranscriptEntry(
             call_id=call_id,
             timestamp=timestamp,
             speaker=speaker,
@@ -127,7 +127,7 @@ class Mutation:
             segment_id=segment_id,
             idempotency_key=idempotency_key,
         )
-        row = await info.context.write(partial(transcripts.add_transcript_entry, line=line))
+        row = await info.context.write(partial(transcripts.add_transcript_entry, request=request))
         return TranscriptEntry.from_row(row)
 
     @strawberry.mutation(description="Patch the call's performance metrics; omitted fields are kept.")
@@ -160,7 +160,7 @@ class Mutation:
     ) -> LiveCall:
         row = await info.context.write(
             partial(
-                service.update_call_progress,
+                lifecycle.update_call_progress,
                 call_id=call_id,
                 duration=duration,
                 agent_gain=agent_gain,
@@ -168,7 +168,7 @@ class Mutation:
                 current_phase=current_phase,
             )
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(
         description=(
@@ -251,14 +251,14 @@ class Mutation:
         row = await info.context.write(
             partial(phases.update_call_phase, call_id=call_id, phase=phase, quality=quality)
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(description="Switch recording on (stamping recordingStartTime) or off.")
     async def toggle_recording(self, info: Ctx, call_id: str, is_recording: bool) -> LiveCall:
         row = await info.context.write(
-            partial(service.toggle_recording, call_id=call_id, is_recording=is_recording)
+            partial(lifecycle.toggle_recording, call_id=call_id, is_recording=is_recording)
         )
-        return LiveCall.from_row(row, info.context.loaders)
+        return LiveCall.from_row(row, loaders=info.context.loaders)
 
     @strawberry.mutation(description="Report one pipeline service's status, latency and error rate.")
     async def update_system_status(
@@ -277,7 +277,7 @@ class Mutation:
     ) -> CallSystemConfig:
         row = await info.context.write(
             partial(
-                service.update_system_status,
+                lifecycle.update_system_status,
                 call_id=call_id,
                 service=service_,
                 status=status,
@@ -294,5 +294,5 @@ class Mutation:
         )
     )
     async def end_live_call(self, info: Ctx, call_id: str) -> LiveCall:
-        row = await info.context.write(partial(service.end_live_call, call_id=call_id))
-        return LiveCall.from_row(row, info.context.loaders)
+        row = await info.context.write(partial(lifecycle.end_live_call, call_id=call_id))
+        return LiveCall.from_row(row, loaders=info.context.loaders)

@@ -23,7 +23,7 @@ class Query:
     async def live_call(self, info: Info[Context, None], call_id: str) -> LiveCall | None:
         async with info.context.services.db.read() as session:
             row = await reads.get_call(session, call_id, scope=info.context.scope)
-        return LiveCall.from_row(row, info.context.loaders) if row else None
+        return LiveCall.from_row(row, loaders=info.context.loaders) if row else None
 
     @strawberry.field(description="Calls for the supervisors' board, newest first.")
     async def live_calls(
@@ -59,4 +59,4 @@ class Query:
                 first=count,
                 after=after,
             )
-        return [LiveCall.from_row(row, info.context.loaders) for row in rows]
+        return [LiveCall.from_row(row, loaders=info.context.loaders) for row in rows]

@@ -49,7 +49,7 @@ class Subscription:
     async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
         services = info.context.services
         async for row in streams.watch_call(services.db, services.pubsub, call_id, scope=info.context.scope):
-            build = partial(LiveCall.from_row, row, info.context.fresh_loaders())
+            build = partial(LiveCall.from_row, row, loaders=info.context.fresh_loaders())
             yield shared(("state", row.call_id, row.last_sequence), build)
 
     @strawberry.subscription(

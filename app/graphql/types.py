@@ -1,4 +1,8 @@
-"""GraphQL object types. Tables are not API types: each type maps from its row."""
+"""GraphQL object types. Tables are not API types: each type maps from its row.
+
+``from_row`` (``app.graphql.from_row``) copies the fields named and typed as their
+column; each type lists only the ones that differ.
+"""
 
 from datetime import datetime
 from typing import Annotated
@@ -10,7 +14,7 @@ from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
 from app.calls.ranges import TRANSCRIPT_AFTER
-from app.calls.reads import TranscriptLine
+from app.calls.reads import TranscriptRow
 from app.core.errors import InvalidInput
 from app.core.validation import in_range
 from app.graphql.enums import (
@@ -27,6 +31,7 @@ from app.graphql.enums import (
     Speaker,
     SupervisorActionType,
 )
+from app.graphql.from_row import FromRow
 from app.graphql.loaders import Loaders, loaded
 
 
@@ -40,15 +45,7 @@ class CallObjective:
     started_at: datetime | None = strawberry.field(description="When it went IN_PROGRESS.")
     ended_at: datetime | None = strawberry.field(description="When it was COMPLETED or MISSED.")
 
-    @classmethod
-    def from_row(cls, row: models.CallObjective) -> "CallObjective":
-        return cls(
-            objective=row.objective,
-            status=ObjectiveStatus(row.status),
-            order=row.order,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-        )
+    from_row = FromRow[models.CallObjective](status=lambda row: ObjectiveStatus(row.status))
 
 
 @strawberry.type(description="A stage of the call script; exactly one is ACTIVE while the call runs.")
@@ -60,16 +57,10 @@ class CallPhase:
     end_time: datetime | None
     quality: Quality | None
 
-    @classmethod
-    def from_row(cls, row: models.CallPhase) -> "CallPhase":
-        return cls(
-            phase=row.phase,
-            status=PhaseStatus(row.status),
-            order=row.order,
-            start_time=row.start_time,
-            end_time=row.end_time,
-            quality=Quality(row.quality) if row.quality else None,
-        )
+    from_row = FromRow[models.CallPhase](
+        status=lambda row: PhaseStatus(row.status),
+        quality=lambda row: Quality(row.quality) if row.quality else None,
+    )
 
 
 @strawberry.type(description="Live scores of the agent's performance (percentages are 0-100).")
@@ -87,22 +78,10 @@ class PerformanceMetrics:
     immediate_close_probability: float
     updated_at: datetime
 
-    @classmethod
-    def from_row(cls, row: models.LivePerformanceMetrics) -> "PerformanceMetrics":
-        return cls(
-            script_adherence=row.script_adherence,
-            agent_confidence=row.agent_confidence,
-            conversation_quality=row.conversation_quality,
-            prospect_engagement=row.prospect_engagement,
-            voice_energy_level=EnergyLevel(row.voice_energy_level),
-            response_quality=ResponseQuality(row.response_quality),
-            question_frequency=row.question_frequency,
-            interest_signals=row.interest_signals,
-            conversion_probability=row.conversion_probability,
-            demo_acceptance_probability=row.demo_acceptance_probability,
-            immediate_close_probability=row.immediate_close_probability,
-            updated_at=row.updated_at,
-        )
+    from_row = FromRow[models.LivePerformanceMetrics](
+        voice_energy_level=lambda row: EnergyLevel(row.voice_energy_level),
+        response_quality=lambda row: ResponseQuality(row.response_quality),
+    )
 
 
 @strawberry.type(description="Rolling sentiment of the call: each final line with a sentiment weighs 10%.")
@@ -115,17 +94,7 @@ class SentimentAnalysis:
     last_negative_moment: datetime | None
     updated_at: datetime
 
-    @classmethod
-    def from_row(cls, row: models.SentimentAnalysis) -> "SentimentAnalysis":
-        return cls(
-            positive_percentage=row.positive_percentage,
-            neutral_percentage=row.neutral_percentage,
-            negative_percentage=row.negative_percentage,
-            trend=SentimentTrend(row.trend),
-            last_positive_moment=row.last_positive_moment,
-            last_negative_moment=row.last_negative_moment,
-            updated_at=row.updated_at,
-        )
+    from_row = FromRow[models.SentimentAnalysis](trend=lambda row: SentimentTrend(row.trend))
 
 
 @strawberry.type(description="The voice pipeline serving the call: providers, health and cost.")
@@ -145,24 +114,12 @@ class CallSystemConfig:
     total_cost: float = strawberry.field(description="duration / 60 × costPerMinute, in US dollars.")
     updated_at: datetime
 
-    @classmethod
-    def from_row(cls, row: models.CallSystemConfig) -> "CallSystemConfig":
-        return cls(
-            sip_provider=row.sip_provider,
-            stt_provider=row.stt_provider,
-            llm_provider=row.llm_provider,
-            tts_provider=row.tts_provider,
-            sip_status=ServiceStatus(row.sip_status),
-            stt_status=ServiceStatus(row.stt_status),
-            llm_status=ServiceStatus(row.llm_status),
-            tts_status=ServiceStatus(row.tts_status),
-            api_latency=row.api_latency,
-            error_rate=row.error_rate,
-            queue_depth=row.queue_depth,
-            cost_per_minute=row.cost_per_minute,
-            total_cost=row.total_cost,
-            updated_at=row.updated_at,
-        )
+    from_row = FromRow[models.CallSystemConfig](
+        sip_status=lambda row: ServiceStatus(row.sip_status),
+        stt_status=lambda row: ServiceStatus(row.stt_status),
+        llm_status=lambda row: ServiceStatus(row.llm_status),
+        tts_status=lambda row: ServiceStatus(row.tts_status),
+    )
 
 
 @strawberry.type(description="One line of the live transcript.")
@@ -179,19 +136,10 @@ class TranscriptEntry:
     )
     created_at: datetime
 
-    @classmethod
-    def from_row(cls, row: models.LiveTranscript | TranscriptLine) -> "TranscriptEntry":
-        return cls(
-            order=row.order,
-            timestamp=row.timestamp,
-            speaker=Speaker(row.speaker),
-            text=row.text,
-            sentiment=Sentiment(row.sentiment) if row.sentiment else None,
-            confidence=row.confidence,
-            is_final=row.is_final,
-            segment_id=row.segment_id,
-            created_at=row.created_at,
-        )
+    from_row = FromRow[models.LiveTranscript | TranscriptRow](
+        speaker=lambda row: Speaker(row.speaker),
+        sentiment=lambda row: Sentiment(row.sentiment) if row.sentiment else None,
+    )
 
 
 @strawberry.type(description="Something a supervisor did on the call, in order.")
@@ -203,16 +151,7 @@ class SupervisorAction:
     details: str | None
     timestamp: datetime
 
-    @classmethod
-    def from_row(cls, row: models.SupervisorAction) -> "SupervisorAction":
-        return cls(
-            order=row.order,
-            supervisor_id=row.supervisor_id,
-            supervisor_name=row.supervisor_name,
-            action=SupervisorActionType(row.action),
-            details=row.details,
-            timestamp=row.timestamp,
-        )
+    from_row = FromRow[models.SupervisorAction](action=lambda row: SupervisorActionType(row.action))
 
 
 @strawberry.type(description="A coaching tip for the agent; inactive once the call ends.")
@@ -224,16 +163,12 @@ class CoachingRecommendation:
     timestamp: datetime
     is_active: bool
 
-    @classmethod
-    def from_row(cls, row: models.CoachingRecommendation) -> "CoachingRecommendation":
-        return cls(
-            type=RecommendationType(row.type),
-            title=row.title,
-            description=row.description,
-            priority=row.priority,
-            timestamp=row.timestamp,
-            is_active=row.is_active,
-        )
+    from_row = FromRow[models.CoachingRecommendation](type=lambda row: RecommendationType(row.type))
+
+
+def _stored_id(row: models.LiveCall) -> int:
+    assert row.id is not None
+    return row.id
 
 
 @strawberry.type(description="A call being monitored, with every record the monitor shows.")
@@ -264,34 +199,13 @@ class LiveCall:
         description="Sequence number of the call's newest event: resume callEvents after it."
     )
 
-    @classmethod
-    def from_row(cls, row: models.LiveCall, loaders: Loaders) -> "LiveCall":
-        assert row.id is not None
-        return cls(
-            id=row.id,
-            loaders=loaders,
-            call_id=row.call_id,
-            agent_name=row.agent_name,
-            customer_name=row.customer_name,
-            phone=row.customer_phone,
-            status=CallStatus(row.status),
-            start_time=row.start_time,
-            end_time=row.end_time,
-            duration=row.duration,
-            current_phase=row.current_phase,
-            campaign_id=row.campaign_id,
-            campaign_name=row.campaign_name,
-            is_recording=row.is_recording,
-            recording_start_time=row.recording_start_time,
-            agent_gain=row.agent_gain,
-            customer_gain=row.customer_gain,
-            current_speaker=Speaker(row.current_speaker) if row.current_speaker else None,
-            sip_endpoint=row.sip_endpoint,
-            session_id=row.session_id,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            last_sequence=row.last_sequence,
-        )
+    from_row = FromRow[models.LiveCall](
+        id=_stored_id,
+        phone=lambda row: row.customer_phone,
+        status=lambda row: CallStatus(row.status),
+        current_speaker=lambda row: Speaker(row.current_speaker) if row.current_speaker else None,
+    )
+    """``loaders`` is passed by keyword: the request's, or a subscription event's."""
 
     @strawberry.field(description="The customer's number; viewers see only its last four digits.")
     def customer_phone(self, info: Info) -> str:

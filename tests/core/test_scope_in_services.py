@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app.analytics import reads as analytics_reads
-from app.calls import objectives, performance, phases, reads, service, streams, supervision, transcripts
+from app.calls import lifecycle, objectives, performance, phases, reads, streams, supervision, transcripts
 from app.calls.enums import (
     CallStatus,
     ObjectiveStatus,
@@ -24,8 +24,8 @@ from app.calls.enums import (
     SupervisorActionType,
 )
 from app.calls.events import Transaction
+from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.calls.performance import MetricsUpdate
-from app.calls.transcript_line import Line
 from app.calls.writes import WritePath
 from app.campaigns import service as campaigns
 from app.core.db import Database
@@ -42,11 +42,11 @@ CAMP_A = Scope.of(["camp-a"])
 Write = Callable[[Transaction], Coroutine[Any, Any, Any]]
 
 WRITES: dict[str, Write] = {
-    "updateCallStatus": lambda tx: service.update_call_status(tx, call_id="b", status=CallStatus.CONNECTED),
+    "updateCallStatus": lambda tx: lifecycle.update_call_status(tx, call_id="b", status=CallStatus.CONNECTED),
     "updatePerformanceMetrics": lambda tx: performance.update_performance_metrics(
         tx, call_id="b", metrics=MetricsUpdate(script_adherence=1)
     ),
-    "updateCallProgress": lambda tx: service.update_call_progress(tx, call_id="b", duration=5),
+    "updateCallProgress": lambda tx: lifecycle.update_call_progress(tx, call_id="b", duration=5),
     "addSupervisorAction": lambda tx: supervision.add_supervisor_action(
         tx, call_id="b", supervisor_id="s", supervisor_name="S", action=SupervisorActionType.ADD_NOTE
     ),
@@ -54,16 +54,19 @@ WRITES: dict[str, Write] = {
         tx, call_id="b", type=RecommendationType.WARNING, title="t", description="d", priority=5
     ),
     "updateCallPhase": lambda tx: phases.update_call_phase(tx, call_id="b", phase="Discovery", quality=None),
-    "toggleRecording": lambda tx: service.toggle_recording(tx, call_id="b", is_recording=True),
-    "updateSystemStatus": lambda tx: service.update_system_status(
+    "toggleRecording": lambda tx: lifecycle.toggle_recording(tx, call_id="b", is_recording=True),
+    "updateSystemStatus": lambda tx: lifecycle.update_system_status(
         tx, call_id="b", service=PipelineService.STT, status=ServiceStatus.ERROR
     ),
-    "endLiveCall": lambda tx: service.end_live_call(tx, call_id="b"),
+    "endLiveCall": lambda tx: lifecycle.end_live_call(tx, call_id="b"),
     "updateCallObjective": lambda tx: objectives.update_call_objective(
         tx, call_id="b", status=ObjectiveStatus.IN_PROGRESS, order=0
     ),
     "addTranscriptEntry": lambda tx: transcripts.add_transcript_entry(
-        tx, line=Line(call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True)
+        tx,
+        request=NewTranscriptEntry(
+            call_id="b", timestamp="0", speaker=Speaker.AGENT, text="intrusion", is_final=True
+        ),
     ),
 }
 CAMPAIGN_WRITES = {"startLiveCall", "createCampaign"}
@@ -175,7 +178,7 @@ async def test_the_board_of_a_scoped_caller_skips_other_campaigns(writes: WriteP
 
 async def _start(tx: Transaction, call_id: str, campaign_id: str) -> None:
     args = call_args(call_id)
-    await service.start_live_call(
+    await lifecycle.start_live_call(
         tx,
         call_id=call_id,
         agent_name=args["agentName"],

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from app.call_hooks import AppCallHooks
-from app.calls import defaults, service
+from app.calls import defaults, lifecycle
 from app.calls.enums import EventType
 from app.calls.events import Transaction, replay
 from app.calls.models import CallPhase, LiveCall, LiveTranscript
@@ -50,7 +50,7 @@ async def run(db: Database, pubsub: PubSub) -> Callable[[Change], Coroutine[Any,
 
 async def _start(tx: Transaction, call_id: str = "c") -> LiveCall:
     args = call_args(call_id)
-    return await service.start_live_call(
+    return await lifecycle.start_live_call(
         tx,
         call_id=call_id,
         agent_name=args["agentName"],

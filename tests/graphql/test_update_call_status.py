@@ -1,7 +1,7 @@
 import pytest
 from sqlmodel import col, select
 
-from app.calls import service
+from app.calls import lifecycle
 from app.calls.enums import CallStatus
 from app.calls.models import CallPhase, LiveCall
 from app.calls.writes import WritePath
@@ -77,7 +77,7 @@ async def _start_with_pending_first_phase(
     """A call whose Opening phase is still pending: a state the API itself never produces."""
     await writes.run(
         EVERY_CAMPAIGN,
-        lambda tx: service.start_live_call(
+        lambda tx: lifecycle.start_live_call(
             tx,
             call_id="call-1",
             agent_name="Ada Agent",
@@ -110,7 +110,7 @@ async def test_connected_activates_a_pending_first_phase_with_a_start_time(
 
     await writes.run(
         EVERY_CAMPAIGN,
-        lambda tx: service.update_call_status(tx, call_id="call-1", status=CallStatus.CONNECTED),
+        lambda tx: lifecycle.update_call_status(tx, call_id="call-1", status=CallStatus.CONNECTED),
     )
 
     phases = await _phases(db)
@@ -134,7 +134,7 @@ async def test_statuses_other_than_connected_leave_a_pending_first_phase_pending
     await _start_with_pending_first_phase(db, writes, status=current)
 
     await writes.run(
-        EVERY_CAMPAIGN, lambda tx: service.update_call_status(tx, call_id="call-1", status=status)
+        EVERY_CAMPAIGN, lambda tx: lifecycle.update_call_status(tx, call_id="call-1", status=status)
     )
 
     phases = await _phases(db)

@@ -10,7 +10,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 from starlette.testclient import TestClient
 
-from app.calls import service
+from app.calls import lifecycle
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.scope import EVERY_CAMPAIGN
@@ -164,7 +164,7 @@ async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
     """The ending transaction wrote the outbox row; no worker ran (the process died). A new one delivers."""
     await writes.run(
         EVERY_CAMPAIGN,
-        lambda tx: service.start_live_call(
+        lambda tx: lifecycle.start_live_call(
             tx,
             call_id="call-1",
             agent_name="A",
@@ -174,7 +174,7 @@ async def test_an_event_in_the_outbox_is_delivered_by_the_next_process(
             session_id="s",
         ),
     )
-    await writes.run(EVERY_CAMPAIGN, lambda tx: service.end_live_call(tx, call_id="call-1"))
+    await writes.run(EVERY_CAMPAIGN, lambda tx: lifecycle.end_live_call(tx, call_id="call-1"))
 
     with Receiver() as receiver, app_with_webhooks(settings, receiver) as api:
         [post] = receiver.wait_for(1)

@@ -1,4 +1,5 @@
-"""One addTranscriptEntry request: its validation, its retry fingerprint, and how it fills a line."""
+"""``NewTranscriptEntry``: one addTranscriptEntry request, its validation, its retry fingerprint,
+and how it fills the stored line (a ``LiveTranscript`` row)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ OPERATION = "addTranscriptEntry"
 
 
 @dataclass(frozen=True)
-class Line:
+class NewTranscriptEntry:
     call_id: str
     timestamp: str
     speaker: Speaker
@@ -50,10 +51,10 @@ class Line:
             "segment_id": self.segment_id,
         }
 
-    def new_entry(self, call: LiveCall, now: datetime) -> LiveTranscript:
+    def new_row(self, call: LiveCall, now: datetime) -> LiveTranscript:
         """The call's next line, in order: takes the call's next transcript number."""
         assert call.id is not None
-        entry = LiveTranscript(
+        row = LiveTranscript(
             live_call_id=call.id,
             order=call.transcript_count,
             segment_id=self.segment_id,
@@ -64,24 +65,24 @@ class Line:
             is_final=self.is_final,
         )
         call.transcript_count += 1
-        return entry
+        return row
 
-    def check_replaces(self, entry: LiveTranscript) -> None:
+    def check_replaces(self, row: LiveTranscript) -> None:
         """Only an interim line of the segment may be replaced."""
-        if entry.is_final:
+        if row.is_final:
             raise Conflict(
                 f"segment {self.segment_id!r} is already final; it cannot be replaced",
                 field="segmentId",
             )
 
-    def fill(self, entry: LiveTranscript, call: LiveCall, now: datetime) -> None:
-        """Write this line into ``entry`` (new, or the interim line of its segment)."""
-        entry.timestamp = self.timestamp
-        entry.speaker = self.speaker.value
-        entry.text = self.text
-        entry.sentiment = self.sentiment.value if self.sentiment else None
-        entry.confidence = self.confidence
-        entry.is_final = self.is_final
+    def fill(self, row: LiveTranscript, call: LiveCall, now: datetime) -> None:
+        """Write this line into ``row`` (new, or the interim line of its segment)."""
+        row.timestamp = self.timestamp
+        row.speaker = self.speaker.value
+        row.text = self.text
+        row.sentiment = self.sentiment.value if self.sentiment else None
+        row.confidence = self.confidence
+        row.is_final = self.is_final
         call.current_speaker = self.speaker.value
         call.updated_at = now
 
