@@ -7,7 +7,15 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import append_cost, connections, fanout, mixed_writes, nested_read, write_throughput
+from bench import (
+    append_cost,
+    connections,
+    fanout,
+    mixed_writes,
+    nested_read,
+    redaction_cost,
+    write_throughput,
+)
 from bench.report import Benchmark, Figure, failed, table
 from bench.subscribers import raise_fd_limit
 
@@ -18,6 +26,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     connections.BENCHMARK,
     nested_read.BENCHMARK,
     mixed_writes.BENCHMARK,
+    redaction_cost.BENCHMARK,
 )
 
 
@@ -25,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="every benchmark at a tiny size (for CI)")
     parser.add_argument(
-        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 6)"
+        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 7)"
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep databases and server logs in DIR")
     args = parser.parse_args(argv)

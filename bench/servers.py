@@ -163,8 +163,9 @@ def _spawn(command: list[str], env: dict[str, str], log: Path, **details: Any) -
 
 
 @contextmanager
-def app_server(workdir: Path, name: str) -> Iterator[Server]:
-    """``python -m app migrate`` then ``serve --no-migrate`` on a fresh SQLite file in ``workdir``."""
+def app_server(workdir: Path, name: str, **settings: str) -> Iterator[Server]:
+    """``python -m app migrate`` then ``serve --no-migrate`` on a fresh SQLite file in ``workdir``;
+    ``settings`` are more environment variables (``REDACT='[]'``)."""
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     credentials = Credentials.fresh()
@@ -176,6 +177,7 @@ def app_server(workdir: Path, name: str) -> Iterator[Server]:
         "ENVIRONMENT": "development",
         "AUTH_DISABLED": "false",
         "JWT_SECRET": credentials.secret,
+        **settings,
     }
     log = workdir / f"{name}.log"
     with log.open("ab") as output:

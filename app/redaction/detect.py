@@ -60,7 +60,7 @@ def find(text: str, entities: frozenset[Entity], *, region: str = "US") -> list[
     for run in numbers:
         before = lowered[max(0, run.start - 80) : run.start]
         found += _announced(run, before, entities, text)
-    if Entity.PHONE in entities:
+    if Entity.PHONE in entities and _phone_candidates(numbers, [*accounts, *found]):
         found += _phones(text, region)
     if Entity.EMAIL in entities:
         found += [Found(m.start(), m.end(), Entity.EMAIL) for m in EMAIL.finditer(text)]
@@ -123,6 +123,15 @@ def _ibans(text: str) -> list[Found]:
         for m in IBAN_CANDIDATE.finditer(text)
         if iban.is_valid(m.group())
     ]
+
+
+def _phone_candidates(numbers: list[Run], found: list[Found]) -> bool:
+    """Whether a run long enough for a phone number is left: libphonenumber's matcher is the
+    costliest detector by far (about 1 ms on a line with a card number), so it runs only then."""
+    return any(
+        len(run.digits) >= 7 and all(run.end <= f.start or run.start >= f.end for f in found)
+        for run in numbers
+    )
 
 
 def _phones(text: str, region: str) -> list[Found]:
