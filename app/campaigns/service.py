@@ -8,6 +8,7 @@ label and the call gets the spec's defaults, as before campaigns existed.
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -32,6 +33,7 @@ async def create_campaign(
     cost_per_minute: float,
     retention_days: float | None = None,
     campaign_id: str | None = None,
+    redaction: dict[str, Any] | None = None,
 ) -> Campaign:
     """Store a campaign; the id is the caller's when given (it must be new), else a fresh UUID.
 
@@ -54,6 +56,7 @@ async def create_campaign(
         objectives=list(objectives),
         cost_per_minute=cost_per_minute,
         retention_days=retention_days,
+        redaction=redaction,
         created_at=utcnow(),
     )
     session.add(campaign)

@@ -8,7 +8,16 @@ from strawberry.types import Info
 
 from app.calls import ranges
 from app.campaigns import models, service
+from app.core.errors import InvalidInput
 from app.graphql.context import Context
+from app.redaction.entities import Entity
+from app.redaction.redact import Policy
+
+SensitiveData = strawberry.enum(
+    Entity,
+    name="SensitiveData",
+    description="Kinds of sensitive data a transcript line is cleaned of (README: Sensitive data).",
+)
 
 
 @strawberry.type(
@@ -28,6 +37,12 @@ class Campaign:
         description="Days after a call ends before its live records are removed; null: the server's default."
     )
     created_at: datetime
+    redact: list[SensitiveData] | None = strawberry.field(  # type: ignore[valid-type]
+        description="What its calls' lines are cleaned of; null: the server's default (REDACT)."
+    )
+    keep_last_four: list[SensitiveData] | None = strawberry.field(  # type: ignore[valid-type]
+        description="The kinds replaced by their last four digits (•••• 1111) instead of [KIND]."
+    )
 
     @strawberry.field(
         deprecation_reason="Use `campaignId` (the same value), as LiveCall and CampaignReport do."
@@ -44,6 +59,10 @@ class Campaign:
             cost_per_minute=row.cost_per_minute,
             retention_days=row.retention_days,
             created_at=row.created_at,
+            redact=sorted(Entity(kind) for kind in row.redaction["redact"]) if row.redaction else None,
+            keep_last_four=(
+                sorted(Entity(kind) for kind in row.redaction["keepLastFour"]) if row.redaction else None
+            ),
         )
 
 
@@ -89,13 +108,38 @@ class CampaignMutation:
             ),
         ] = None,
         campaign_id: str | None = None,
+        redact: Annotated[
+            list[SensitiveData] | None,  # type: ignore[valid-type]
+            strawberry.argument(
+                description=(
+                    "What its calls' transcript lines are cleaned of before anything stores or sends them; "
+                    "omit for the server's default (REDACT), [] for nothing."
+                )
+            ),
+        ] = None,
+        keep_last_four: Annotated[
+            list[SensitiveData] | None,  # type: ignore[valid-type]
+            strawberry.argument(description="Of those, the kinds replaced by their last four digits."),
+        ] = None,
     ) -> Campaign:
+        if keep_last_four and redact is None:
+            raise InvalidInput("keepLastFour", "name the kinds to redact too (redact)")
+        if keep_last_four and not set(keep_last_four) <= set(redact or ()):
+            raise InvalidInput("keepLastFour", "may name only kinds that redact names")
+        policy = (
+            None
+            if redact is None
+            else Policy(
+                frozenset(redact), frozenset(keep_last_four or ()), info.context.settings.phone_region
+            )
+        )
         async with info.context.services.db.write() as session:
             row = await service.create_campaign(
                 session,
                 scope=info.context.scope,
                 name=name,
                 objectives=objectives,
+                redaction=policy.stored() if policy is not None else None,
                 cost_per_minute=cost_per_minute,
                 retention_days=retention_days,
                 campaign_id=campaign_id,
