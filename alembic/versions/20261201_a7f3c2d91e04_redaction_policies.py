@@ -1,4 +1,4 @@
-"""redaction policies on campaigns and calls
+"""redaction policies on campaigns and calls; the payment pause
 
 Revision ID: a7f3c2d91e04
 Revises: d558df26b8c2
@@ -8,7 +8,10 @@ Create Date: 2026-12-01 23:00:00.000000
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
+
+import app.core.sqltypes
 
 revision: str = "a7f3c2d91e04"
 down_revision: str | None = "d558df26b8c2"
@@ -21,10 +24,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("redaction", sa.JSON(), nullable=True))
     with op.batch_alter_table("live_calls") as batch:
         batch.add_column(sa.Column("redaction", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("paused_at", app.core.sqltypes.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("paused_by", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("live_calls") as batch:
+        batch.drop_column("paused_by")
+        batch.drop_column("paused_at")
         batch.drop_column("redaction")
     with op.batch_alter_table("campaigns") as batch:
         batch.drop_column("redaction")

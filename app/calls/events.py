@@ -96,6 +96,8 @@ class Transaction:
     store: Store
     scope: Scope
     hooks: CallHooks
+    actor: str | None = None
+    """Who writes: the token's subject (``None`` with authentication off)."""
     events: list[Event] = field(default_factory=list)
 
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:

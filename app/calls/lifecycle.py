@@ -199,14 +199,22 @@ async def update_call_progress(
 
 
 async def toggle_recording(tx: Transaction, *, call_id: str, is_recording: bool) -> LiveCall:
-    """Start or stop recording; a start stamps recordingStartTime, a stop clears it."""
+    """Start or stop recording; a start stamps recordingStartTime, a stop clears it.
+
+    Stopping a recording is the payment pause: until recording starts again, lines keep their
+    speaker, timestamp and order but not their text. The event says who paused and resumed.
+    """
     call = await lock_call(tx, call_id)
     ensure_open(call, "toggleRecording")
     now = utcnow()
+    if call.is_recording and not is_recording:
+        call.paused_at, call.paused_by = now, tx.actor
+    elif is_recording:
+        call.paused_at = call.paused_by = None
     call.is_recording = is_recording
     call.recording_start_time = now if is_recording else None
     call.updated_at = now
-    tx.record(call, EventType.RECORDING_TOGGLED, {"call": snapshot(call)})
+    tx.record(call, EventType.RECORDING_TOGGLED, {"call": snapshot(call), "by": tx.actor})
     return call
 
 

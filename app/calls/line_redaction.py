@@ -22,6 +22,7 @@ from app.redaction.redact import Policy, redact
 from app.redaction.spoken import Run, runs
 
 PUNCTUATION = " ,.;:-"
+PAUSED = "[paused]"
 CARD = f"[{Entity.CREDIT_DEBIT_NUMBER.value}]"
 
 
@@ -70,6 +71,11 @@ async def finish_split_card(
     tx.record(call, EventType.TRANSCRIPT_UPDATED, {"transcript": snapshot(previous)})
     _, end = leading.span_of(0, stretch[1] - split - 1)
     return replace(line, text=CARD + line.text[end:])
+
+
+def withheld(line: NewTranscriptEntry) -> NewTranscriptEntry:
+    """A line said while recording is paused: its text is never kept (the payment pause)."""
+    return replace(line, text=PAUSED)
 
 
 def _leading_run(text: str) -> Run | None:

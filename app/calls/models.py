@@ -49,6 +49,9 @@ class LiveCall(SQLModel, table=True):
     last_sequence: int = 0
     transcript_count: int = 0
     action_count: int = 0
+    paused_at: datetime | None = _when(nullable=True)
+    """When recording was paused (a payment): lines keep speaker and order, their text is withheld."""
+    paused_by: str | None = None
     redaction: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The redaction policy the call started with (``app.redaction``); ``None``: the server's default."""
 

@@ -8,7 +8,7 @@ rules are in ``new_transcript_entry``.
 from app.calls.enums import EventType
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
-from app.calls.line_redaction import finish_split_card, redacted
+from app.calls.line_redaction import finish_split_card, redacted, withheld
 from app.calls.locks import lock_call, one_for_call
 from app.calls.models import LiveTranscript, SentimentAnalysis
 from app.calls.new_transcript_entry import OPERATION, NewTranscriptEntry, record_label
@@ -43,7 +43,7 @@ async def add_transcript_entry(tx: Transaction, *, request: NewTranscriptEntry) 
         row = await tx.store.one(LiveTranscript, live_call_id=call.id, segment_id=request.segment_id)
     if row is not None:
         request.check_replaces(row)
-    stored = await finish_split_card(tx, call, request, row)
+    stored = await finish_split_card(tx, call, request, row) if call.paused_at is None else withheld(request)
     if row is not None:
         stored.fill(row, call, now)
         kind = EventType.TRANSCRIPT_UPDATED

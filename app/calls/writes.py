@@ -31,19 +31,20 @@ class WritePath:
     pubsub: PubSub
     hooks: CallHooks
 
-    async def run(self, scope: Scope, change: Change[T]) -> T:
-        """Run ``change`` in one transaction for a caller in ``scope``; publish its events after commit."""
+    async def run(self, scope: Scope, change: Change[T], *, actor: str | None = None) -> T:
+        """Run ``change`` in one transaction for a caller in ``scope`` (``actor``: who, as the token
+        says); publish its events after commit."""
         writer = self.db.sqlite_writer
         if writer is None:
             async with self.db.write() as session:
-                tx = Transaction(OrmStore(session), scope, self.hooks)
+                tx = Transaction(OrmStore(session), scope, self.hooks, actor)
                 result = await change(tx)
             await publish(self.pubsub, tx.events)
             return result
 
         def job(connection: sqlite3.Connection) -> tuple[T, list[Event]]:
             store = SQLiteStore(connection)
-            tx = Transaction(store, scope, self.hooks)
+            tx = Transaction(store, scope, self.hooks, actor)
             result = run_to_completion(change(tx))
             store.flush()
             return result, tx.events

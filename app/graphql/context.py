@@ -54,4 +54,5 @@ class Context:
 
     async def write(self, change: Change[T]) -> T:
         """Run one mutation for this caller through the one write path (``app.calls.writes``)."""
-        return await self.services.writes.run(self.scope, change)
+        actor = self.principal.subject if self.principal is not None else None
+        return await self.services.writes.run(self.scope, change, actor=actor)

@@ -172,10 +172,11 @@ class RecommendationAddedEvent(CallEvent):
     recommendation: CoachingRecommendation
 
 
-@kind(EventType.RECORDING_TOGGLED, lambda p, lo: {"call": _call(p, lo)})
-@strawberry.type(description="Recording was switched on or off.")
+@kind(EventType.RECORDING_TOGGLED, lambda p, lo: {"call": _call(p, lo), "by": p.get("by")})
+@strawberry.type(description="Recording was switched on or off (off after on: the payment pause).")
 class RecordingToggledEvent(CallEvent):
     call: LiveCall
+    by: str | None = strawberry.field(description="Who switched it: the token's subject.")
 
 
 @kind(EventType.SYSTEM_STATUS_UPDATED, lambda p, lo: {"system_config": _config(p)})

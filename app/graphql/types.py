@@ -198,6 +198,13 @@ class LiveCall:
     last_sequence: int = strawberry.field(
         description="Sequence number of the call's newest event: resume callEvents after it."
     )
+    paused_at: datetime | None = strawberry.field(
+        description=(
+            "Since when recording is paused (toggleRecording off after on: the payment pause); while "
+            "paused, lines keep speaker, timestamp and order and their text reads [paused]."
+        )
+    )
+    paused_by: str | None = strawberry.field(description="Who paused it: the token's subject.")
 
     from_row = FromRow[models.LiveCall](
         id=_stored_id,

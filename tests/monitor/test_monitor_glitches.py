@@ -185,3 +185,32 @@ async def test_an_objective_moved_during_the_call_moves_on_the_page(
 
     assert moved == "IN_PROGRESS"
     assert page.errors == []
+
+
+async def test_a_paused_call_and_redacted_spans_are_shown_apart_from_speech(
+    live_server: LiveServer, http: Http, browser: Browser, artifacts: Path
+) -> None:
+    await _start(http, "payment")
+    line = (
+        'mutation($t: String!) { addTranscriptEntry(callId: "payment", timestamp: "00:01", '
+        "speaker: CUSTOMER, text: $t, isFinal: true) { order } }"
+    )
+    await http.data(line, t="my card is 4111 1111 1111 1111, thanks")
+    page = await browser.new_page()
+    await _open_call(page, live_server, "payment")
+    await http.data(_mutation("toggleRecording", "payment", ", isRecording: true"))
+    await http.data(_mutation("toggleRecording", "payment", ", isRecording: false"))
+    await http.data(line, t="the code is 737")
+    await page.wait_for("document.querySelector('#transcript mark.paused') !== null")
+
+    paused = await page.evaluate(
+        "getComputedStyle(document.getElementById('call-paused')).display !== 'none'"
+    )
+    marks = await page.evaluate(
+        "[...document.querySelectorAll('#transcript mark')].map(m => m.className + ':' + m.textContent)"
+    )
+    await page.screenshot(artifacts / "monitor-paused-and-redacted.png")
+
+    assert paused is True
+    assert marks == ["redacted:[CREDIT_DEBIT_NUMBER]", "paused:[paused]"]
+    assert page.errors == []

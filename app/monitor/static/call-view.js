@@ -295,6 +295,9 @@ export class CallView {
     const ended = call.status === "ENDED";
     // isRecording keeps its last value after the hang-up; nothing is being recorded any more.
     byId("call-recording").hidden = !call.isRecording || ended;
+    const paused = byId("call-paused");
+    paused.hidden = !call.pausedAt || ended;
+    paused.title = call.pausedBy ? `Paused by ${call.pausedBy}: lines keep their speaker, not their text` : "";
     byId("call-duration").textContent = clock(call.duration);
     byId("call-cost").textContent = money(this.state.system.totalCost);
     this.renderPhaseName();
@@ -503,8 +506,25 @@ function lineElement(line) {
       line.confidence != null ? h("span", { class: "muted" }, percent(line.confidence * 100)) : null,
       line.isFinal ? null : h("span", { class: "muted" }, "…"),
     ),
-    h("p", { class: "line-text" }, line.text),
+    h("p", { class: "line-text" }, ...withRedactions(line.text)),
   );
+}
+
+// What redaction put in a line ([CREDIT_DEBIT_NUMBER], •••• 1111, [paused]) stands out from speech.
+const REDACTED = /\[[A-Z_]+\]|\[paused\]|•••• \d{4}/g;
+
+function withRedactions(text) {
+  const parts = [];
+  let cursor = 0;
+  for (const match of text.matchAll(REDACTED)) {
+    if (match.index > cursor) parts.push(text.slice(cursor, match.index));
+    const kind = match[0] === "[paused]" ? "paused" : "redacted";
+    const title = kind === "paused" ? "Said while recording was paused" : "Redacted: sensitive data";
+    parts.push(h("mark", { class: kind, title }, match[0]));
+    cursor = match.index + match[0].length;
+  }
+  if (cursor < text.length) parts.push(text.slice(cursor));
+  return parts;
 }
 
 function phaseDetail(phase) {

@@ -3,7 +3,7 @@
 const CALL = `fragment CallFields on LiveCall {
   callId agentName customerName customerPhone status startTime endTime duration currentPhase
   campaignId campaignName isRecording recordingStartTime agentGain customerGain currentSpeaker
-  lastSequence
+  lastSequence pausedAt pausedBy
 }`;
 const LINE = `fragment LineFields on TranscriptEntry {
   order timestamp speaker text sentiment confidence isFinal segmentId
