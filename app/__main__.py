@@ -81,6 +81,15 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
         print(f"wrote {args.output}")
         return
 
+    if args.command == "serve":
+        from app.graphql.trusted_documents import ManifestError, load_manifest
+
+        try:  # here, for one clear line instead of a traceback from every worker
+            if settings.trusted_documents is not None:
+                load_manifest(settings.trusted_documents)
+        except ManifestError as error:
+            raise SystemExit(f"cannot serve: {error}") from None
+
     configure_logging(settings)
     if args.command == "migrate" or not args.no_migrate:
         upgrade(settings)

@@ -14,6 +14,7 @@ from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
 from app.core.pubsub import PubSub
+from app.graphql.graphiql import graphiql_routes
 from app.graphql.view import graphql_view
 from app.http import reports
 from app.http.health import ops_routes
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", view),
             WebSocketRoute("/graphql", view),
+            *(graphiql_routes() if settings.graphiql_enabled else ()),
             *reports.routes,
             *ops_routes(),
             *monitor_routes(),

@@ -15,6 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -214,6 +215,32 @@ class Page:
                 "Input.dispatchMouseEvent",
                 {"type": kind, "x": box["x"], "y": box["y"], "button": "left", "clickCount": 1},
             )
+
+    async def refuse_other_origins(self, origin: str) -> list[str]:
+        """Fail every request this tab makes to another origin than ``origin``, as a machine
+        without internet would; the list of refused URLs (kept up to date)."""
+        allowed = urlsplit(origin)[:2]
+        refused: list[str] = []
+        replies: set[asyncio.Task[Any]] = set()
+
+        def on_request(message: dict[str, Any]) -> None:
+            if message["method"] != "Fetch.requestPaused":
+                return
+            request_id, url = message["params"]["requestId"], message["params"]["request"]["url"]
+            if urlsplit(url)[:2] == allowed:
+                reply = self.send("Fetch.continueRequest", {"requestId": request_id})
+            else:
+                refused.append(url)
+                reply = self.send(
+                    "Fetch.failRequest", {"requestId": request_id, "errorReason": "InternetDisconnected"}
+                )
+            task = asyncio.create_task(reply)
+            replies.add(task)
+            task.add_done_callback(replies.discard)
+
+        self.browser._listeners.append((self.session, on_request))
+        await self.send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]})
+        return refused
 
     async def screenshot(self, path: Path) -> Path:
         shot = await self.send("Page.captureScreenshot", {"format": "png"})

@@ -1,6 +1,7 @@
 """One settings object, read from the environment, with defaults that run on a laptop."""
 
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -130,6 +131,24 @@ class Settings(BaseSettings):
         ),
     )
     graphql_allowed_origins: tuple[str, ...] = ()
+    trusted_documents: Path | None = Field(
+        default=None,
+        description=(
+            "A JSON manifest {sha256 hex: document}: only those documents run, sent by hash "
+            "(documentId or Apollo's persistedQuery extension) or in full. Unset: any document."
+        ),
+    )
+    graphiql: bool | None = Field(
+        default=None,
+        description="Serve GraphiQL at GET /graphql; unset: on, except with ENVIRONMENT=production.",
+    )
+    introspection: bool | None = Field(
+        default=None,
+        description=(
+            "Answer __schema and __type (GraphiQL needs them; with TRUSTED_DOCUMENTS they pass the "
+            "allow-list); unset: on, except with ENVIRONMENT=production."
+        ),
+    )
     ws_implementation: Literal["wsproto", "websockets-sansio", "websockets"] = Field(
         default="wsproto",
         description=(
@@ -225,3 +244,11 @@ class Settings(BaseSettings):
     @cached_property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.environment != "production"
+
+    @cached_property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else self.environment != "production"

@@ -14,6 +14,7 @@ from app.graphql.document_limits import DocumentLimits
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
 from app.graphql.http_subscriptions import SubscriptionsOverWebSocket
+from app.graphql.introspection import Introspection
 from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
@@ -47,6 +48,7 @@ schema = CodedSchema(
         partial(MaxTokensLimiter, max_token_count=5_000),
         SubscriptionsOverWebSocket,
         DocumentLimits,
+        Introspection,
         CachedDocuments,
         partial(AddValidationRules, list(LIMIT_RULES)),
         Authorization,

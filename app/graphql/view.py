@@ -1,4 +1,9 @@
-"""The GraphQL endpoint: HTTP, both WebSocket protocols and GraphiQL on one path."""
+"""The GraphQL endpoint: HTTP, both WebSocket protocols and GraphiQL on one path.
+
+Every document goes through the trusted-documents policy first (``trusted_documents``);
+responses are ``application/graphql-response+json`` for clients that accept it, else
+``application/json`` (``http_errors``); GraphiQL is our page, served without a CDN (``graphiql``).
+"""
 
 import json
 from datetime import timedelta
@@ -11,44 +16,115 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context
 from app.graphql.document_cache import DOCUMENTS
-from app.graphql.http_errors import BodyTooLarge, error_response, limited
+from app.graphql.graphiql import graphiql_page
+from app.graphql.http_errors import (
+    GRAPHQL_RESPONSE,
+    GRAPHQL_RESPONSE_CONTENT_TYPE,
+    BodyTooLarge,
+    error_response,
+    limited,
+    not_executed,
+    request_error_status,
+    response_media_type,
+)
 from app.graphql.keepalive import Pinger
 from app.graphql.schema import schema
 from app.graphql.sharing import SharedResults
-from app.graphql.ws_protocols import LegacyWSHandler, TransportWSHandler
+from app.graphql.trusted_documents import (
+    DocumentPolicy,
+    DocumentRefused,
+    TrustedLegacyWSHandler,
+    TrustedTransportWSHandler,
+)
 from app.services import Services
 
 
 class GraphQLView(GraphQL[Context, None]):
-    graphql_transport_ws_handler_class = TransportWSHandler
-    graphql_ws_handler_class = LegacyWSHandler
+    graphql_transport_ws_handler_class = TrustedTransportWSHandler
+    graphql_ws_handler_class = TrustedLegacyWSHandler
     max_body_bytes = 1_048_576
     pinger: Pinger | None = None
     shared_results: SharedResults
+    documents: DocumentPolicy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=limited(receive, self.max_body_bytes))
+        media_type = response_media_type(request.headers.get("accept"))
         too_large = f"request body is larger than {self.max_body_bytes} bytes"
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body_bytes:
-            response: Response = error_response(413, too_large)
+            response: Response = error_response(413, too_large, media_type)
         else:
             try:
                 response = await self.run(request)
             except HTTPException as error:
-                response = error_response(error.status_code, error.reason)
+                response = error_response(error.status_code, error.reason, media_type)
             except BodyTooLarge:
-                response = error_response(413, too_large)
+                response = error_response(413, too_large, media_type)
+            except DocumentRefused as refused:
+                response = error_response(refused.status, refused.message, media_type, code=refused.code)
         await response(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A browser's GET naming a trusted document runs it, as one with ?query= does.
+        return request.query_params.get("documentId") is None and super().should_render_graphql_ide(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's parsing, then the document through the trusted-documents policy.
+
+        Strawberry drops ``documentId``; it is read here from the query string, or from the body
+        when the body mentions it.
+        """
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData):
+            document_id = None
+            if request.method == "GET":
+                document_id = request.query_params.get("documentId")
+            else:
+                body = await request.get_body()
+                if b"documentId" in body:
+                    document_id = self.parse_json(body).get("documentId")
+            data.query = self.documents.resolve(data.query, document_id, data.extensions)
+        return data
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        if response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE:
+            sub_response.media_type = GRAPHQL_RESPONSE
+            request.state.graphql_response = sub_response  # process_result may set its status
+        return sub_response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Under application/graphql-response+json, a request that never ran has no data and a 4xx."""
+        response = await super().process_result(request, result)
+        sub_response: Response | None = getattr(request.state, "graphql_response", None)
+        if sub_response is not None and not_executed(result.data, result.errors):
+            del response["data"]
+            sub_response.status_code = request_error_status(result.errors or [])
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_CONTENT_TYPE
+        return response
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body (or GET ``variables``) that is JSON but no object is a 400, not a 500.
@@ -105,9 +181,11 @@ class GraphQLView(GraphQL[Context, None]):
 
 
 def graphql_view(settings: Settings) -> GraphQLView:
+    """The endpoint for ``settings``; a bad TRUSTED_DOCUMENTS manifest raises ManifestError here."""
+    documents = DocumentPolicy.from_settings(settings)
     view = GraphQLView(
         schema,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         keep_alive=settings.keep_alive_interval > 0,
         keep_alive_interval=settings.keep_alive_interval,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
@@ -116,6 +194,7 @@ def graphql_view(settings: Settings) -> GraphQLView:
         allowed_origins=settings.graphql_allowed_origins,
     )
     view.max_body_bytes = settings.max_body_bytes
+    view.documents = documents
     view.shared_results = SharedResults()
     DOCUMENTS.configure(settings.document_cache_bytes)
     if settings.keep_alive_interval > 0:
