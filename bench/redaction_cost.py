@@ -8,32 +8,20 @@ an SSN. The figure is the ratio of the server's own CPU time per append.
 """
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import uvloop
 
+from app.redaction.entities import Entity
 from bench import wrk
-from bench.api import ADD_LINE, Api
+from bench.api import ADD_LINE
+from bench.load import FULL, SMOKE, Sizes, load, start_calls
 from bench.report import Benchmark, Figure, ms
-from bench.servers import Server, app_server
-from bench.write_throughput import FULL, SMOKE, Sizes
+from bench.servers import app_server
 
 TARGET = 1.15
-EVERY_KIND = json.dumps(
-    [
-        "CREDIT_DEBIT_NUMBER",
-        "CREDIT_DEBIT_CVV",
-        "CREDIT_DEBIT_EXPIRY",
-        "PIN",
-        "SSN",
-        "EMAIL",
-        "PHONE",
-        "BANK_ACCOUNT_NUMBER",
-        "BANK_ROUTING",
-    ]
-)
+EVERY_KIND = json.dumps(sorted(Entity))
 SPEECH = (
     "We are reviewing the budget next quarter, honestly.",
     "That sounds good, can you tell me more about the pricing?",
@@ -54,27 +42,10 @@ def _bodies(calls: int) -> list[dict[str, Any]]:
     ]
 
 
-def _load(server: Server, sizes: Sizes, workdir: Path) -> wrk.Result:
-    bodies = _bodies(sizes.calls)
-    if sizes.warmup:
-        wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.warmup, workdir=workdir)
-    cpu = server.cpu_seconds()
-    result = wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.seconds, workdir=workdir)
-    if result.errors:
-        raise RuntimeError(f"{result.errors} of {result.requests} requests to {server.http_url} failed")
-    return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
-
-
-async def _start_calls(server: Server, calls: int) -> None:
-    async with Api(server.http_url, server.token) as api:
-        for n in range(calls):
-            await api.start_call(f"call-{n}")
-
-
 def _measure(workdir: Path, sizes: Sizes, name: str, redact: str) -> wrk.Result:
     with app_server(workdir, name, REDACT=redact) as server:
-        uvloop.run(_start_calls(server, sizes.calls))
-        return _load(server, sizes, workdir)
+        uvloop.run(start_calls(server, sizes.calls))
+        return load(server, _bodies(sizes.calls), sizes, workdir)
 
 
 def run(workdir: Path, smoke: bool) -> Figure:

@@ -10,30 +10,18 @@ publish. Lines go round-robin to ``calls`` calls. Each server gets an
 unmeasured warm-up first.
 """
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import uvloop
 
 from bench import statements, wrk
-from bench.api import ADD_LINE, Api
+from bench.api import ADD_LINE
+from bench.load import FULL, SMOKE, load, start_calls
 from bench.report import Benchmark, Figure, ms
-from bench.servers import Server, app_server, reference_server
+from bench.servers import app_server, reference_server
 
 TARGET = 0.15
-
-
-@dataclass(frozen=True)
-class Sizes:
-    connections: int
-    seconds: float
-    warmup: float
-    calls: int
-
-
-FULL = Sizes(connections=32, seconds=10, warmup=3, calls=32)
-SMOKE = Sizes(connections=32, seconds=1, warmup=0, calls=4)
 
 
 def _line(call_id: str) -> dict[str, Any]:
@@ -50,33 +38,16 @@ def _bodies(calls: int) -> list[dict[str, Any]]:
     return [{"query": ADD_LINE, "variables": _line(f"call-{n}")} for n in range(calls)]
 
 
-def _load(server: Server, sizes: Sizes, workdir: Path) -> wrk.Result:
-    bodies = _bodies(sizes.calls)
-    if sizes.warmup:
-        wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.warmup, workdir=workdir)
-    cpu = server.cpu_seconds()
-    result = wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.seconds, workdir=workdir)
-    if result.errors:
-        raise RuntimeError(f"{result.errors} of {result.requests} requests to {server.http_url} failed")
-    return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
-
-
-async def _start_calls(server: Server, calls: int) -> None:
-    async with Api(server.http_url, server.token) as api:
-        for n in range(calls):
-            await api.start_call(f"call-{n}")
-
-
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     wrk.ensure()
     with reference_server(workdir, "bench.baseline_app") as server:
-        baseline = _load(server, sizes, workdir)
+        baseline = load(server, _bodies(sizes.calls), sizes, workdir)
     with reference_server(workdir, "bench.strawberry_app") as server:
-        ceiling = _load(server, sizes, workdir)
+        ceiling = load(server, _bodies(sizes.calls), sizes, workdir)
     with app_server(workdir, "write") as server:
-        uvloop.run(_start_calls(server, sizes.calls))
-        api = _load(server, sizes, workdir)
+        uvloop.run(start_calls(server, sizes.calls))
+        api = load(server, _bodies(sizes.calls), sizes, workdir)
     sent = statements.count(server, ADD_LINE, _line("call-0"))
     ratio = api.per_second / baseline.per_second
     return Figure(

@@ -4,7 +4,9 @@ The servers come from ``tests/infra.py`` (found, or installed and started once
 per session). The migrations run once into a template database; each test gets
 its own copy of it, dropped afterwards, so tests stay as isolated as with one
 SQLite file each. Tests that only make sense on those servers (several
-workers, Redis restarts) carry ``only_scaled`` and are skipped on SQLite.
+workers, Redis restarts) carry ``only_scaled`` and are skipped on SQLite; tests that use
+no store of the test's (benchmarks, packaging, attacks on a server of their own) carry
+``store_independent`` and run on the default leg only.
 """
 
 import os
@@ -24,6 +26,10 @@ ENABLED = BACKEND == "postgres"
 only_scaled = pytest.mark.skipif(
     not ENABLED, reason="needs PostgreSQL and Redis: TEST_DATABASE=postgres (scripts/test-scaled)"
 )
+store_independent = pytest.mark.skipif(
+    ENABLED, reason="uses no store of the test's (its own SQLite file, or none): the default leg runs it"
+)
+"""For modules whose tests would run the very same thing again on the scaled leg."""
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tests.scaled import store_independent
+
+pytestmark = store_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

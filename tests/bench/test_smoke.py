@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 from bench.__main__ import BENCHMARKS
+from tests.scaled import store_independent
+
+pytestmark = store_independent
 
 ROOT = Path(__file__).resolve().parents[2]
 

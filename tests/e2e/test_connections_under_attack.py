@@ -18,6 +18,9 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from tests.graphql.test_under_attack import GROWTH, SECRET, SIMPLE, SLOW, _token, rss
 from tests.processes import ServerProcess
+from tests.scaled import store_independent
+
+pytestmark = store_independent
 
 CONNECTIONS = 200
 TIMEOUT = 2  # seconds: HEADER_TIMEOUT and CONNECTION_INIT_TIMEOUT here

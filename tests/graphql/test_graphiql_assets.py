@@ -3,6 +3,9 @@
 import hashlib
 
 from app.graphql.graphiql import ASSETS
+from tests.scaled import store_independent
+
+pytestmark = store_independent
 
 
 def test_the_vendored_graphiql_files_match_their_pinned_checksums() -> None:

@@ -23,6 +23,9 @@ from app.auth.tokens import Authenticator
 from app.core.config import Settings
 from tests.attackers import attack
 from tests.processes import ServerProcess
+from tests.scaled import store_independent
+
+pytestmark = store_independent
 
 SECRET = "test-secret-0123456789-abcdefghijklmnop"
 SIMPLE = "{ liveCalls { callId status } }"

@@ -5,6 +5,9 @@ import pytest
 from app.redaction.detect import find
 from app.redaction.entities import Entity
 from app.redaction.redact import DEFAULT_POLICY, Policy, redact
+from tests.scaled import store_independent
+
+pytestmark = store_independent
 
 EVERYTHING = frozenset(Entity)
 

@@ -1,0 +1,43 @@
+"""One wrk load against one server, measured the way benchmarks 2, 6 and 7 compare them.
+
+An unmeasured warm-up, then the measured run; the server's own CPU time is
+read around it and divided by the requests answered, which stays steady on a
+busy machine where throughput does not.
+"""
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bench import wrk
+from bench.api import Api
+from bench.servers import Server
+
+
+@dataclass(frozen=True)
+class Sizes:
+    connections: int
+    seconds: float
+    warmup: float
+    calls: int
+
+
+FULL = Sizes(connections=32, seconds=10, warmup=3, calls=32)
+SMOKE = Sizes(connections=32, seconds=1, warmup=0, calls=4)
+
+
+def load(server: Server, bodies: list[dict[str, Any]], sizes: Sizes, workdir: Path) -> wrk.Result:
+    if sizes.warmup:
+        wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.warmup, workdir=workdir)
+    cpu = server.cpu_seconds()
+    result = wrk.run(server, bodies, connections=sizes.connections, seconds=sizes.seconds, workdir=workdir)
+    if result.errors:
+        raise RuntimeError(f"{result.errors} of {result.requests} requests to {server.http_url} failed")
+    return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
+
+
+async def start_calls(server: Server, calls: int) -> None:
+    """Calls ``call-0`` … ``call-{calls - 1}``, for the bodies to write to."""
+    async with Api(server.http_url, server.token) as api:
+        for n in range(calls):
+            await api.start_call(f"call-{n}")
