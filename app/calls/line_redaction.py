@@ -8,6 +8,7 @@ speaker (within ``REDACTION_WINDOW`` seconds) is caught too: the earlier line
 is rewritten (a TRANSCRIPT_UPDATED event) and the new one redacted.
 """
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -23,6 +24,9 @@ from app.redaction.spoken import Run, runs
 
 PUNCTUATION = " ,.;:-"
 PAUSED = "[paused]"
+NUMBER_START = re.compile(
+    r"[\s,.;:-]*(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)", re.I
+)
 CARD = f"[{Entity.CREDIT_DEBIT_NUMBER.value}]"
 
 
@@ -45,11 +49,11 @@ async def finish_split_card(
     window = tx.hooks.redaction_window
     if not line.is_final or window <= 0:
         return line
-    if Entity.CREDIT_DEBIT_NUMBER not in (await policy_of(tx, call)).entities:
-        return line
-    previous_order = (replacing.order if replacing is not None else call.transcript_count) - 1
     leading = _leading_run(line.text)
+    previous_order = (replacing.order if replacing is not None else call.transcript_count) - 1
     if leading is None or previous_order < 0:
+        return line
+    if Entity.CREDIT_DEBIT_NUMBER not in (await policy_of(tx, call)).entities:
         return line
     previous = await tx.store.one(LiveTranscript, live_call_id=call.id, order=previous_order)
     if (
@@ -79,6 +83,8 @@ def withheld(line: NewTranscriptEntry) -> NewTranscriptEntry:
 
 
 def _leading_run(text: str) -> Run | None:
+    if not NUMBER_START.match(text):
+        return None
     found = runs(text)
     return found[0] if found and not text[: found[0].start].strip(PUNCTUATION) else None
 

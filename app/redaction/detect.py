@@ -51,8 +51,12 @@ class Found:
 
 def find(text: str, entities: frozenset[Entity], *, region: str = "US") -> list[Found]:
     """Every sensitive span of ``text`` of the kinds in ``entities``, without overlaps, in order."""
-    lowered = text.lower()
     numbers = runs(text)
+    if not numbers:  # no digit and no number word: only an email address is left to find
+        if Entity.EMAIL in entities and "@" in text:
+            return [Found(m.start(), m.end(), Entity.EMAIL) for m in EMAIL.finditer(text)]
+        return []
+    lowered = text.lower()
     found: list[Found] = []
     accounts = _ibans(text) if Entity.BANK_ACCOUNT_NUMBER in entities else []
     if Entity.CREDIT_DEBIT_NUMBER in entities:

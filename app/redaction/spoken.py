@@ -51,6 +51,11 @@ ZERO_WORDS = frozenset({"oh", "o"})
 """Zero only between other digits: "oh, I see" is not a number."""
 
 SEPARATORS = frozenset({"-", ".", ",", "/"})
+NUMBER_WORDS = frozenset({*WORD_DIGITS, *TEENS, *TENS, *REPEATS})
+NUMBERISH = re.compile(
+    r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+"""A line that matches nothing of this says no number at all: most speech, checked in one scan."""
 TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
 
 
@@ -76,6 +81,8 @@ class Run:
 
 def runs(text: str) -> list[Run]:
     """Every run of digits in ``text``, in order."""
+    if NUMBERISH.search(text) is None:
+        return []
     tokens = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(text)]
     found: list[Run] = []
     digits: list[str] = []
