@@ -24,9 +24,7 @@ from app.redaction.spoken import Run, runs
 
 PUNCTUATION = " ,.;:-"
 PAUSED = "[paused]"
-NUMBER_START = re.compile(
-    r"[\s,.;:-]*(?:\d|(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)", re.I
-)
+NUMBER_START = re.compile(r"[\s,.;:-]*(?:\d|" + NUMBER_WORD + ")", re.IGNORECASE)
 CARD = f"[{Entity.CREDIT_DEBIT_NUMBER.value}]"
 
 
