@@ -20,7 +20,7 @@ from app.core.sqltypes import utcnow
 from app.redaction.detect import card_digits
 from app.redaction.entities import Entity
 from app.redaction.redact import Policy, redact
-from app.redaction.spoken import Run, runs
+from app.redaction.spoken import NUMBER_WORD, Run, runs
 
 PUNCTUATION = " ,.;:-"
 PAUSED = "[paused]"

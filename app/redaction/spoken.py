@@ -52,9 +52,8 @@ ZERO_WORDS = frozenset({"oh", "o"})
 
 SEPARATORS = frozenset({"-", ".", ",", "/"})
 NUMBER_WORDS = frozenset({*WORD_DIGITS, *TEENS, *TENS, *REPEATS})
-NUMBERISH = re.compile(
-    r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
-)
+NUMBER_WORD = r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+NUMBERISH = re.compile(r"\d|" + NUMBER_WORD, re.IGNORECASE)
 """A line that matches nothing of this says no number at all: most speech, checked in one scan."""
 TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
 
