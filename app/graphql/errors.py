@@ -6,6 +6,7 @@ from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.types import ExecutionContext
 
+from app.adapters.strawberry import InvalidOperationTypeError
 from app.core.errors import ServiceError
 
 log = logging.getLogger("app.graphql")
@@ -18,6 +19,15 @@ def classify(error: GraphQLError) -> None:
     original = error.original_error
     if isinstance(original, ServiceError):
         error.extensions = {**(error.extensions or {}), **original.extensions}
+        return
+    if isinstance(original, InvalidOperationTypeError):  # an operation on a transport that can't run it
+        kind = original.operation_type.value
+        error.message = (
+            "subscriptions run over a WebSocket (graphql-transport-ws or graphql-ws), not HTTP"
+            if kind == "subscription"
+            else f"graphql-ws runs subscriptions only: send the {kind} over HTTP or graphql-transport-ws"
+        )
+        error.extensions = {"code": "BAD_REQUEST"}
         return
     if original is not None and not isinstance(original, GraphQLError):
         log.error("unexpected error at %s", error.path, exc_info=original)

@@ -280,3 +280,18 @@ async def test_a_websocket_outlives_the_header_timeout(start_server: Callable[..
         await socket.close()
 
     assert message == {"type": "ping"}
+
+
+async def test_a_query_over_legacy_graphql_ws_is_a_bad_request_not_a_server_error(
+    live_server: LiveServer,
+) -> None:
+    socket = await GraphQLSocket.open(live_server.ws_url, "graphql-ws")
+    try:
+        await socket.subscribe("{ liveCalls { callId } }")
+        answer = await socket.next()
+    finally:
+        await socket.close()
+
+    assert answer["type"] == "error"
+    assert answer["payload"]["extensions"] == {"code": "BAD_REQUEST"}
+    assert "graphql-ws runs subscriptions only" in answer["payload"]["message"]
