@@ -48,18 +48,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db = Database(settings)
         pubsub = PubSub(settings.broadcast_url, buffer=settings.subscriber_buffer)
         await pubsub.connect()
+        writes = WritePath(db, pubsub, AppCallHooks.from_settings(settings))
         app.state.services = Services(
-            settings=settings,
-            db=db,
-            pubsub=pubsub,
-            metrics=Metrics(pubsub),
-            auth=auth,
-            writes=WritePath(db, pubsub, AppCallHooks.from_settings(settings)),
+            settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub), auth=auth, writes=writes
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         exempt_startup_objects_from_gc()
         try:
-            async with background_tasks(settings, db, pubsub):
+            async with background_tasks(settings, db, pubsub, writes):
                 with drain.on_signals():
                     yield
         finally:

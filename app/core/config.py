@@ -235,6 +235,13 @@ class Settings(BaseSettings):
         default=5, gt=0, description="Seconds the delivery worker sleeps when nothing wakes it."
     )
 
+    rules_deadline_poll: float = Field(
+        default=0.5,
+        gt=0,
+        le=60,
+        description="Seconds between the checks for time-based rules' deadlines that came due.",
+    )
+
     @model_validator(mode="after")
     def _webhooks_are_signed(self) -> "Settings":
         if self.webhook_urls and not self.webhook_secret.get_secret_value():
