@@ -9,8 +9,10 @@ from tests.rules.documents import alerts
 FAST_POLL = 0.05
 """RULES_DEADLINE_POLL in these tests: a clock fires within this of coming due."""
 
-STATUS = "mutation($callId: String!, $status: CallStatus!) { updateCallStatus(callId: $callId, status: $status) { status } }"
-PHASE = "mutation($callId: String!, $phase: String!) { updateCallPhase(callId: $callId, phase: $phase) { currentPhase } }"
+STATUS = """mutation($callId: String!, $status: CallStatus!) {
+  updateCallStatus(callId: $callId, status: $status) { status } }"""
+PHASE = """mutation($callId: String!, $phase: String!) {
+  updateCallPhase(callId: $callId, phase: $phase) { currentPhase } }"""
 END = "mutation($callId: String!) { endLiveCall(callId: $callId) { status } }"
 
 
