@@ -258,3 +258,13 @@ def test_a_rule_disabled_before_its_deadline_raises_nothing(api: Api) -> None:
     api.data(UPDATE_RULE, id=created["id"], patch={"enabled": False})
 
     assert quiet_for(api, 1.5) == []
+
+
+def test_a_rule_given_longer_seconds_before_its_deadline_does_not_fire_at_the_old_one(api: Api) -> None:
+    created = create_rule(api, rule(ON_HOLD))
+    _connected_call(api)
+    status(api, "ON_HOLD")
+    longer = {"timeInState": {"state": "ON_HOLD", "seconds": 60}}
+    api.data(UPDATE_RULE, id=created["id"], patch={"condition": longer})
+
+    assert quiet_for(api, 1.5) == []

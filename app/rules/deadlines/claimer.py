@@ -22,7 +22,7 @@ from app.core.db import Database
 from app.core.errors import NotFound
 from app.core.scope import EVERY_CAMPAIGN
 from app.core.sqltypes import utcnow
-from app.rules.deadlines.clock import stop
+from app.rules.deadlines.clock import armed_for, stop
 from app.rules.deadlines.due import DueCheck
 from app.rules.deadlines.models import RuleDeadline
 from app.rules.enums import ConditionKind
@@ -91,7 +91,8 @@ class DeadlineClaimer:
 async def fire_deadline(tx: Transaction, *, deadline_id: int, call_id: str, rules: RuleCache) -> Alert | None:
     """One due clock, under its call's lock: disarmed, and its rule's alert raised if the
     condition still holds. A clock another worker fired, or a change stopped, since the poll
-    read it is left alone; one of a rule disabled or deleted since is stopped."""
+    read it is left alone; one of a rule disabled, deleted, moved to another campaign or given
+    another condition since is stopped."""
     call = await lock_call(tx, call_id)
     row = await tx.store.one(RuleDeadline, id=deadline_id)
     if row is None or row.due_at is None or row.due_at > utcnow():
@@ -99,7 +100,7 @@ async def fire_deadline(tx: Transaction, *, deadline_id: int, call_id: str, rule
     row.due_at = None
     rule = (await rules.current(tx.store)).rules.get(row.rule_id)
     check = DUE.get(rule.kind) if rule is not None else None
-    if rule is None or check is None or not rule.applies_to(call):
+    if rule is None or check is None or not rule.applies_to(call) or not armed_for(row, rule):
         stop(row)
         return None
     firing = await check(tx, call, rule, row)

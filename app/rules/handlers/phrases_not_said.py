@@ -65,7 +65,7 @@ async def _connected(run: "Evaluation", call: LiveCall, event: Event) -> None:
         if condition.within_seconds is None or await clock(run.tx.store, rule.id, call) is not None:
             continue  # a phase's rule, or the call connected before: the clock runs once per call
         if not await _said(run.tx.store, rule, call):
-            await arm(run.tx.store, rule.id, call, since=event.created_at, seconds=condition.within_seconds)
+            await arm(run.tx.store, rule, call, since=event.created_at, seconds=condition.within_seconds)
 
 
 async def _phase_ended(run: "Evaluation", call: LiveCall, phase: str) -> None:

@@ -34,7 +34,7 @@ async def handle(run: "Evaluation", call: LiveCall, event: Event) -> None:
             continue
         row = await clock(run.tx.store, rule.id, call)
         if row is None or row.since is None:
-            await arm(run.tx.store, rule.id, call, since=event.created_at, seconds=condition.for_seconds)
+            await arm(run.tx.store, rule, call, since=event.created_at, seconds=condition.for_seconds)
 
 
 async def due(tx: Transaction, call: LiveCall, rule: ActiveRule, row: RuleDeadline) -> Firing | None:

@@ -39,18 +39,18 @@ async def handle(run: "Evaluation", call: LiveCall, event: Event) -> None:
                 continue
             if condition.phase is None or condition.phase == phase:
                 since, detail = event.created_at, {"phase": phase}
-                await arm(store, rule.id, call, since=since, seconds=condition.seconds, detail=detail)
+                await arm(store, rule, call, since=since, seconds=condition.seconds, detail=detail)
             else:
                 await disarm(store, rule.id, call)
             continue
         watched = _ON_HOLD if condition.state is RuleState.ON_HOLD else _CONNECTED
         if event.type is EventType.STATUS_CHANGED:
             if event.payload["call"]["status"] == watched:
-                await arm(store, rule.id, call, since=event.created_at, seconds=condition.seconds)
+                await arm(store, rule, call, since=event.created_at, seconds=condition.seconds)
             elif event.payload["previousStatus"] == watched:
                 await disarm(store, rule.id, call)
         elif condition.state is RuleState.SILENCE and is_final_line(event) and call.status == _CONNECTED:
-            await arm(store, rule.id, call, since=event.created_at, seconds=condition.seconds)
+            await arm(store, rule, call, since=event.created_at, seconds=condition.seconds)
 
 
 def _activated(event: Event) -> str | None:
