@@ -31,6 +31,9 @@ NESTED_CALL = f"""
     }}
     supervisorActions {{ order supervisorId supervisorName action details timestamp }}
     coachingRecommendations {{ type title description priority timestamp isActive }}
+    instructions {{ id kind text target priority source status detail deliveredAt acknowledgedAt }}
+    overdueInstructions
+    participants {{ supervisorId mode joinedAt leftAt }}
 """
 
 START_CALL = f"""

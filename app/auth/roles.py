@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "callAnalytics": EVERYONE,
     "campaignReport": EVERYONE,
     "webhookDeliveries": ADMIN,
+    # the agent's side of supervision: its instruction stream and receipts
+    "agentInstructions": PIPELINE,
+    "acknowledgeInstruction": PIPELINE,
     # the voice pipeline's writes
     "startLiveCall": PIPELINE,
     "updateCallStatus": PIPELINE,
@@ -48,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "addSupervisorAction": SUPERVISOR,
     "addCoachingRecommendation": SUPERVISOR,
     "createCampaign": SUPERVISOR,
+    "sendAgentInstruction": SUPERVISOR,
 }
 
 

@@ -47,3 +47,5 @@ MAX_OBJECTIVES = 50
 OBJECTIVE_ORDER = Range(0, MAX_OBJECTIVES - 1)
 TRANSCRIPT_AFTER = Range(-1, INT_MAX)
 """An order the client holds; -1, like no value, starts at the first line."""
+RECORD_ID = Range(1, INT_MAX)
+"""A record's id as the API shows it (an instruction's): an Integer column's row id."""

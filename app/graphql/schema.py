@@ -14,16 +14,20 @@ from app.graphql.document_limits import DocumentLimits
 from app.graphql.errors import CodedSchema
 from app.graphql.events import EVENT_TYPES
 from app.graphql.http_subscriptions import SubscriptionsOverWebSocket
+from app.graphql.instructions import InstructionMutation, InstructionSubscription
 from app.graphql.introspection import Introspection
 from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
 from app.graphql.sharing import SharingExecutor
-from app.graphql.subscriptions import Subscription
+from app.graphql.subscriptions import Subscription as CallSubscription
 from app.graphql.webhooks import WebhookQuery
 
 Query = merge_types("Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery))
-Mutation = merge_types("Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation))
+Mutation = merge_types(
+    "Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation, InstructionMutation)
+)
+Subscription = merge_types("Subscription", (CallSubscription, InstructionSubscription))
 
 # QueryDepthLimiter and MaxAliasesLimiter make a new rule class per instance, so as
 # per-request factories they defeat ValidationCache, which keys on the rule classes

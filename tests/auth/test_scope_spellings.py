@@ -17,7 +17,7 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from app.auth.roles import Role
+from app.auth.roles import Role, allowed
 from app.auth.tokens import Authenticator
 from app.core.sqltypes import utcnow
 from app.graphql.schema import schema
@@ -139,6 +139,16 @@ FIELDS = (
         "status: IN_PROGRESS, order: 0",
         "status",
     ),
+    Field("mutation", "sendAgentInstruction", "callId", "String!", "live", 'text: "intrusion"', "id text"),
+    Field(
+        "mutation",
+        "acknowledgeInstruction",
+        "instructionId",
+        "ID!",
+        "instruction",
+        'outcome: APPLIED, detail: "intrusion"',
+        "id text status",
+    ),
 )
 SUBSCRIPTIONS = (
     Field(
@@ -151,6 +161,7 @@ SUBSCRIPTIONS = (
         "sequence ... on CallStartedEvent { call { agentName customerName customerPhone } }",
     ),
     Field("subscription", "liveCall", "callId", "String!", "live", "", CALL),
+    Field("subscription", "agentInstructions", "callId", "String!", "live", "afterSequence: 0", "id text"),
 )
 ROOTS = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
 
@@ -173,9 +184,10 @@ def spell(field: Field, how: str, value: str, subject: str) -> tuple[str, dict[s
 
 
 IDS = {
-    THEIRS: {"live": "call-b", "ended": "ended-b", "campaign": THEIRS},
-    OURS: {"live": "call-a", "ended": "ended-a", "campaign": OURS},
+    THEIRS: {"live": "call-b", "ended": "ended-b", "campaign": THEIRS, "instruction": "2"},
+    OURS: {"live": "call-a", "ended": "ended-a", "campaign": OURS, "instruction": "1"},
 }
+"""Instructions are numbered in the order the ``admin`` fixture sends them: ours, then theirs."""
 SNAPSHOT = """
 query($id: String!) {
   liveCall(callId: $id) {
@@ -183,6 +195,7 @@ query($id: String!) {
     transcripts { text } supervisorActions { action } coachingRecommendations { title }
     objectives { status } phases { status } performanceMetrics { scriptAdherence }
     systemConfig { sttStatus }
+    instructions { status detail deliveredAt }
   }
 }
 """
@@ -239,6 +252,12 @@ def admin(server: LiveServer, mint: Callable[..., str]) -> Iterator[Client]:
             client.data(START_CALL, **call_args(ids[key], campaignId=campaign, **people[campaign]))
             client.data(line, id=ids[key], t="BravoLineSecret" if campaign == THEIRS else "AlphaLine")
         client.data("mutation($id: String!) { endLiveCall(callId: $id) { status } }", id=ids["ended"])
+    instruct = "mutation($id: String!, $t: String!) { sendAgentInstruction(callId: $id, text: $t) { id } }"
+    for campaign in (OURS, THEIRS):
+        ids = IDS[campaign]
+        text = "BravoLineSecret instruction" if campaign == THEIRS else "Alpha instruction"
+        sent = client.data(instruct, id=ids["live"], t=text)
+        assert sent["sendAgentInstruction"]["id"] == IDS[campaign]["instruction"]
     yield client
     client.http.close()
 
@@ -263,7 +282,7 @@ def test_every_field_taking_a_call_or_campaign_id_is_in_the_spelling_matrix() ->
         for root in roots
         if root
         for name, f in root.fields.items()
-        if {"callId", "campaignId"} & set(f.args)
+        if {"callId", "campaignId", "instructionId"} & set(f.args)
     }
 
     assert taking_ids == {field.name for field in (*FIELDS, *SUBSCRIPTIONS)}
@@ -316,7 +335,7 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
     server: LiveServer, admin: Client, mint: Callable[..., str]
 ) -> None:
     leaks: list[str] = []
-    codes: set[str] = set()
+    codes: set[tuple[str, str, bool, str]] = set()
     for role in ROLES:
         token = mint(role, campaigns=[OURS])
         for protocol in PROTOCOLS:
@@ -330,7 +349,7 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
                         if _leaks(text) or any(f.get("payload", {}).get("data") for f in frames):
                             leaks.append(f"{role.value} {protocol} {field.name} {how}: {text[:300]}")
                         codes |= {
-                            e.get("extensions", {}).get("code")
+                            (role.value, field.name, allowed(role, field.name), e["extensions"]["code"])
                             for f in frames
                             for e in (f.get("payload", {}).get("errors") or [])
                         }
@@ -338,7 +357,9 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
                 await socket.close()
 
     assert leaks == []
-    assert codes == {"NOT_FOUND"}
+    # NOT_FOUND where the role may subscribe; FORBIDDEN (before anything is read) where it may not.
+    assert {(may, code) for _, _, may, code in codes} == {(True, "NOT_FOUND"), (False, "FORBIDDEN")}
+    assert all(code == ("NOT_FOUND" if may else "FORBIDDEN") for _, _, may, code in codes)
 
 
 async def test_a_scoped_subscription_follows_its_own_campaigns_call(

@@ -7,7 +7,8 @@ from sqlmodel import SQLModel
 from app.calls import models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
 from app.calls.reads import TranscriptRow
-from app.graphql import types
+from app.calls import instruction_models
+from app.graphql import instruction_types, types
 from app.graphql.from_row import DECLARED, copied_fields
 
 ROWS: dict[type, tuple[type, ...]] = {
@@ -20,6 +21,8 @@ ROWS: dict[type, tuple[type, ...]] = {
     types.SupervisorAction: (models.SupervisorAction,),
     types.CoachingRecommendation: (models.CoachingRecommendation,),
     types.LiveCall: (models.LiveCall,),
+    instruction_types.AgentInstruction: (instruction_models.AgentInstruction,),
+    instruction_types.Participant: (instruction_models.CallParticipant,),
 }
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
