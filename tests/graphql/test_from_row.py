@@ -4,10 +4,9 @@ from typing import get_type_hints
 import pytest
 from sqlmodel import SQLModel
 
-from app.calls import models
+from app.calls import instruction_models, models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
 from app.calls.reads import TranscriptRow
-from app.calls import instruction_models
 from app.graphql import instruction_types, types
 from app.graphql.from_row import DECLARED, copied_fields
 
