@@ -120,6 +120,8 @@ class CallPlayer:
         self._ticks = 0
         self._segments = 0
         self._speaker: str | None = None
+        self.started = asyncio.Event()
+        """Set once the call exists: its instructions can be followed from then on."""
 
     async def play(self) -> CallState:
         """Play the whole script; the state says how it went (``ENDED`` or ``FAILED``)."""
@@ -127,6 +129,7 @@ class CallPlayer:
         try:
             await self._send(ops.START, **self._start_arguments())
             self.state.status = "CONNECTING"
+            self.started.set()
             for step in self.state.script.steps:
                 await self._advance(step.wait)
                 await self._play(step)
