@@ -2,7 +2,8 @@
 
 As a real voice pipeline would, it subscribes with the pipeline's credentials for the
 call it plays (from sequence 0, so nothing sent before it listened is missed) and,
-for each instruction: COACH, a reply line in the agent's voice ("Understood — …");
+for each instruction: COACH, a reply line in the agent's voice ("Understood — …"; not for
+the script's own coach steps, which its next lines already act on);
 TRANSFER, a hand-over line, then the call leaves the agent (it ends); END_CALL, the
 script stops (the server ended the call); SUPERVISOR_JOINED, a line when they barge
 in. Each is acknowledged APPLIED, or REJECTED when the agent cannot do it.
@@ -88,8 +89,8 @@ class ObedientAgent:
 
     async def _obey(self, instruction: dict[str, Any]) -> str | None:
         kind, text, target = instruction["kind"], instruction["text"], instruction.get("target")
-        line = reply_to(kind, text, target)
-        if line is not None and kind != "END_CALL":
+        line = None if text in self.player.coached else reply_to(kind, text, target)
+        if line is not None:
             await self._say(line)
         known = kind in ("COACH", "TRANSFER", "END_CALL", "SUPERVISOR_JOINED")
         await self.client.execute(

@@ -122,6 +122,8 @@ class CallPlayer:
         self._speaker: str | None = None
         self.started = asyncio.Event()
         """Set once the call exists: its instructions can be followed from then on."""
+        self.coached: set[str] = set()
+        """The texts of the COACH instructions its own coach steps made: its next lines act on them."""
 
     async def play(self) -> CallState:
         """Play the whole script; the state says how it went (``ENDED`` or ``FAILED``)."""
@@ -173,6 +175,8 @@ class CallPlayer:
             await self._say(step)
             return
         query, variables = request_for(step, self.supervisor)
+        if step.kind == "coach":
+            self.coached.add(f"{variables['title']}: {variables['description']}")
         data = await self._send(query, **variables)
         match step.kind:
             case "status":
