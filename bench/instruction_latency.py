@@ -84,6 +84,9 @@ async def _pipeline(
     """The call's pipeline: notes when each instruction arrived, and acknowledges it."""
     async for raw in socket:
         message = json.loads(raw)
+        if message["type"] == "ping":
+            await socket.send(json.dumps({"type": "pong"}))
+            continue
         if message["type"] != "next":
             return
         instruction = message["payload"]["data"]["agentInstructions"]
