@@ -4,6 +4,7 @@ alembic's env.py and the migration tests import this instead of naming each modu
 """
 
 import app.analytics.models
+import app.calls.instruction_models
 import app.calls.models
 import app.campaigns.models
 import app.rules.deadlines.models

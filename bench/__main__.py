@@ -11,6 +11,7 @@ from bench import (
     append_cost,
     connections,
     fanout,
+    instruction_latency,
     mixed_writes,
     nested_read,
     redaction_cost,
@@ -29,6 +30,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     mixed_writes.BENCHMARK,
     redaction_cost.BENCHMARK,
     rules_cost.BENCHMARK,
+    instruction_latency.BENCHMARK,
 )
 
 

@@ -31,6 +31,9 @@ NESTED_CALL = f"""
     }}
     supervisorActions {{ order supervisorId supervisorName action details timestamp }}
     coachingRecommendations {{ type title description priority timestamp isActive }}
+    instructions {{ id kind text target priority source status detail deliveredAt acknowledgedAt }}
+    overdueInstructions
+    participants {{ supervisorId mode joinedAt leftAt }}
 """
 
 START_CALL = f"""
@@ -149,3 +152,31 @@ def when(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     assert parsed.tzinfo is not None, value
     return parsed
+
+
+INSTRUCTION_FIELDS = """
+    id callId kind text target priority source createdBy status detail createdAt deliveredAt
+    acknowledgedAt sequence dueAt overdue
+"""
+SEND_INSTRUCTION = f"""
+mutation Send($callId: String!, $text: String!, $priority: Int! = 5) {{
+  sendAgentInstruction(callId: $callId, text: $text, priority: $priority) {{ {INSTRUCTION_FIELDS} }}
+}}
+"""
+ACKNOWLEDGE = f"""
+mutation Ack($id: ID!, $outcome: InstructionOutcome!, $detail: String) {{
+  acknowledgeInstruction(instructionId: $id, outcome: $outcome, detail: $detail) {{ {INSTRUCTION_FIELDS} }}
+}}
+"""
+AGENT_INSTRUCTIONS = f"""
+subscription Instructions($callId: String!, $after: Int) {{
+  agentInstructions(callId: $callId, afterSequence: $after) {{ {INSTRUCTION_FIELDS} }}
+}}
+"""
+SUPERVISOR_ACTION = """
+mutation Act($callId: String!, $action: SupervisorActionType!, $details: String,
+             $supervisorId: String! = "sup-1", $supervisorName: String! = "Sue Visor") {
+  addSupervisorAction(callId: $callId, supervisorId: $supervisorId, supervisorName: $supervisorName,
+                      action: $action, details: $details) { order }
+}
+"""

@@ -34,6 +34,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "webhookDeliveries": ADMIN,
     "alerts": EVERYONE,
     "rules": SUPERVISOR,
+    # the agent's side of supervision: its instruction stream and receipts
+    "agentInstructions": PIPELINE,
+    "acknowledgeInstruction": PIPELINE,
     # the voice pipeline's writes
     "startLiveCall": PIPELINE,
     "updateCallStatus": PIPELINE,
@@ -55,6 +58,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "deleteRule": SUPERVISOR,
     "acknowledgeAlert": SUPERVISOR,
     "resolveAlert": SUPERVISOR,
+    "sendAgentInstruction": SUPERVISOR,
 }
 
 

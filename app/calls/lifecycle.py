@@ -24,6 +24,7 @@ from app.calls.models import (
     LivePerformanceMetrics,
     SentimentAnalysis,
 )
+from app.calls.participants import leave_all
 from app.calls.ranges import DURATION_SECONDS, ERROR_RATE, GAIN, LATENCY_MS
 from app.calls.transitions import check_transition, ensure_open, is_ended
 from app.core.errors import Conflict, InvalidInput
@@ -273,6 +274,7 @@ async def end_call(tx: Transaction, call: LiveCall) -> None:
     if active is not None:
         active.status = PhaseStatus.COMPLETED.value
         active.end_time = now
+    await leave_all(tx, call, now)
     call.status = CallStatus.ENDED.value
     call.end_time = now
     call.updated_at = now

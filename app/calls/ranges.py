@@ -56,3 +56,5 @@ RULE_LINES = Range(1, 1_000)
 MAX_PHRASES = 200
 """Phrases one rule may list."""
 MAX_PHRASE_LENGTH = 200
+RECORD_ID = Range(1, INT_MAX)
+"""A record's id as the API shows it (an instruction's): an Integer column's row id."""

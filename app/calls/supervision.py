@@ -10,6 +10,8 @@ from app.calls.enums import (
 )
 from app.calls.events import Transaction, snapshot
 from app.calls.idempotency import remember, replayed
+from app.calls.instruction_enums import InstructionKind, InstructionSource
+from app.calls.instructions import for_action, instruct
 from app.calls.lifecycle import end_call
 from app.calls.locks import lock_call
 from app.calls.models import (
@@ -18,6 +20,7 @@ from app.calls.models import (
     SupervisorAction,
 )
 from app.calls.new_transcript_entry import MAX_TEXT_LENGTH
+from app.calls.participants import join, parse_mode
 from app.calls.ranges import PRIORITY
 from app.calls.transitions import check_transition, ensure_open
 from app.core.errors import InvalidInput
@@ -35,12 +38,17 @@ async def add_supervisor_action(
     details: str | None = None,
     idempotency_key: str | None = None,
 ) -> SupervisorAction:
-    """Log the action; END_CALL ends the call and TRANSFER_CALL sets TRANSFERRING."""
+    """Log the action; END_CALL ends the call and TRANSFER_CALL sets TRANSFERRING.
+
+    COACH_AGENT (with details), TRANSFER_CALL, END_CALL and JOIN_CALL also instruct the
+    agent (``instructions.for_action``); JOIN_CALL puts the supervisor on the call.
+    """
     not_blank("supervisorId", supervisor_id, max_length=200)
     not_blank("supervisorName", supervisor_name, max_length=200)
     not_blank("idempotencyKey", idempotency_key, max_length=200)
     if details is not None and len(details) > MAX_TEXT_LENGTH:
         raise InvalidInput("details", f"must be at most {MAX_TEXT_LENGTH} characters")
+    mode = parse_mode(details) if action is SupervisorActionType.JOIN_CALL else None
     call = await lock_call(tx, call_id)
     assert call.id is not None
     request = {
@@ -72,6 +80,11 @@ async def add_supervisor_action(
         assert row.id is not None
         remember(tx, call, idempotency_key, "addSupervisorAction", request, row.id)
     tx.record(call, EventType.SUPERVISOR_ACTION_ADDED, {"action": snapshot(row)})
+    joined = mode is not None and await join(
+        tx, call, supervisor_id=supervisor_id, supervisor_name=supervisor_name, mode=mode, now=now
+    )
+    if mode is None or joined:
+        await for_action(tx, call, row, mode=mode)
     if action is SupervisorActionType.END_CALL:
         await end_call(tx, call)
     elif action is SupervisorActionType.TRANSFER_CALL and call.status != CallStatus.TRANSFERRING.value:
@@ -105,7 +118,15 @@ async def add_coaching_recommendation(
         if done is not None:
             return await _created(tx, CoachingRecommendation, done)
     ensure_open(call, "addCoachingRecommendation")
-    row = await recommend(tx, call, type=type, title=title, description=description, priority=priority)
+    row = await recommend(
+        tx,
+        call,
+        type=type,
+        title=title,
+        description=description,
+        priority=priority,
+        source=InstructionSource.SUPERVISOR,
+    )
     if idempotency_key is not None:
         assert row.id is not None
         remember(tx, call, idempotency_key, "addCoachingRecommendation", request, row.id)
@@ -120,9 +141,13 @@ async def recommend(
     title: str,
     description: str,
     priority: int,
+    source: InstructionSource = InstructionSource.RULE,
 ) -> CoachingRecommendation:
-    """An active recommendation on the locked ``call`` and its RECOMMENDATION_ADDED event: the one
-    way a recommendation is made, by addCoachingRecommendation and by a rule's coaching action."""
+    """An active recommendation, and the COACH instruction carrying it to the agent.
+
+    The one way a recommendation is made: addCoachingRecommendation (``source``
+    SUPERVISOR) and a rule's coaching template (RULE). The caller holds the call's lock.
+    """
     assert call.id is not None
     row = CoachingRecommendation(
         live_call_id=call.id,
@@ -135,6 +160,15 @@ async def recommend(
     )
     await tx.store.insert(row)
     tx.record(call, EventType.RECOMMENDATION_ADDED, {"recommendation": snapshot(row)})
+    await instruct(
+        tx,
+        call,
+        kind=InstructionKind.COACH,
+        text=f"{title}: {description}",
+        priority=priority,
+        source=source,
+        created_by=tx.actor if source is InstructionSource.SUPERVISOR else None,
+    )
     return row
 
 

@@ -219,6 +219,14 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between background retention runs; 0 runs none (`python -m app retention`).",
     )
+    instruction_ack_timeout: float = Field(
+        default=30,
+        ge=1,
+        le=86_400,
+        description=(
+            "Seconds the pipeline has to acknowledge an agent instruction before it is flagged overdue."
+        ),
+    )
     webhook_urls: tuple[str, ...] = Field(
         default=(), description="URLs that receive a signed JSON POST when a call ends (JSON list)."
     )

@@ -16,11 +16,13 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from app.calls import models
+from app.calls import instruction_models, models
 from app.calls.enums import EventType
 from app.calls.events import Event
+from app.calls.instruction_enums import InstructionOutcome
 from app.graphql.alerts import Alert
 from app.graphql.enums import CallEventType, CallStatus, ObjectiveStatus
+from app.graphql.instruction_types import AgentInstruction, Participant
 from app.graphql.loaders import Loaders
 from app.graphql.types import (
     CallObjective,
@@ -235,6 +237,52 @@ class AlertAcknowledgedEvent(CallEvent):
 @strawberry.type(description="A supervisor resolved one of the call's alerts.")
 class AlertResolvedEvent(CallEvent):
     alert: Alert
+
+
+def _instruction(payload: dict[str, Any]) -> AgentInstruction:
+    return AgentInstruction.from_row(
+        instruction_models.AgentInstruction.model_validate(payload["instruction"])
+    )
+
+
+def _participant(payload: dict[str, Any]) -> Participant:
+    return Participant.from_row(instruction_models.CallParticipant.model_validate(payload["participant"]))
+
+
+@kind(EventType.INSTRUCTION_SENT, lambda p, lo: {"instruction": _instruction(p)})
+@strawberry.type(description="An instruction for the agent was made (PENDING); agentInstructions carries it.")
+class InstructionSentEvent(CallEvent):
+    instruction: AgentInstruction
+
+
+@kind(EventType.INSTRUCTION_DELIVERED, lambda p, lo: {"instruction": _instruction(p)})
+@strawberry.type(description="A pipeline subscriber of agentInstructions was first handed the instruction.")
+class InstructionDeliveredEvent(CallEvent):
+    instruction: AgentInstruction
+
+
+@kind(
+    EventType.INSTRUCTION_ACKNOWLEDGED,
+    lambda p, lo: {"instruction": _instruction(p), "outcome": InstructionOutcome(p["outcome"])},
+)
+@strawberry.type(description="The pipeline acknowledged the instruction: APPLIED, REJECTED or FAILED.")
+class InstructionAcknowledgedEvent(CallEvent):
+    instruction: AgentInstruction
+    outcome: InstructionOutcome
+
+
+@kind(EventType.PARTICIPANT_JOINED, lambda p, lo: {"participant": _participant(p)})
+@strawberry.type(description="A supervisor joined the call (JOIN_CALL).")
+class ParticipantJoinedEvent(CallEvent):
+    participant: Participant
+
+
+@kind(EventType.PARTICIPANT_LEFT, lambda p, lo: {"participant": _participant(p)})
+@strawberry.type(
+    description="A supervisor left the call (the call ended, or they joined again in another mode)."
+)
+class ParticipantLeftEvent(CallEvent):
+    participant: Participant
 
 
 EVENT_TYPES: tuple[type[CallEvent], ...] = tuple(k.graphql_type for k in KINDS.values())

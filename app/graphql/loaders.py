@@ -11,7 +11,8 @@ from typing import TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from app.calls import reads
+from app.calls import instruction_reads, reads
+from app.calls.instruction_models import AgentInstruction, CallParticipant
 from app.calls.models import (
     CallObjective,
     CallPhase,
@@ -88,6 +89,18 @@ class Loaders:
         return self._many(
             lambda session, ids: reads.recommendations_by_call(session, ids, active_only=True),
             default=list,
+        )
+
+    @cached_property
+    def instructions(self) -> DataLoader[int, list[AgentInstruction] | None]:
+        return self._many(
+            lambda session, ids: instruction_reads.by_call(session, AgentInstruction, ids), default=list
+        )
+
+    @cached_property
+    def participants(self) -> DataLoader[int, list[CallParticipant] | None]:
+        return self._many(
+            lambda session, ids: instruction_reads.by_call(session, CallParticipant, ids), default=list
         )
 
     @cached_property

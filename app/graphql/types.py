@@ -13,9 +13,11 @@ from strawberry.types import Info
 from app.auth.principal import mask_phone
 from app.auth.roles import Role
 from app.calls import models
+from app.calls.instructions import is_overdue
 from app.calls.ranges import TRANSCRIPT_AFTER
 from app.calls.reads import TranscriptRow
 from app.core.errors import InvalidInput
+from app.core.sqltypes import utcnow
 from app.core.validation import in_range
 from app.graphql.alerts import Alert, Attention
 from app.graphql.enums import (
@@ -33,6 +35,7 @@ from app.graphql.enums import (
     SupervisorActionType,
 )
 from app.graphql.from_row import FromRow
+from app.graphql.instruction_types import AgentInstruction, Participant
 from app.graphql.loaders import Loaders, loaded
 from app.graphql.rule_enums import AlertStatus
 
@@ -302,3 +305,21 @@ class LiveCall:
         loader = self.loaders.active_recommendations if active_only else self.loaders.recommendations
         rows = await loader.load(self.id) or []
         return [CoachingRecommendation.from_row(row) for row in rows]
+
+    @strawberry.field(description="Instructions to the call's agent, oldest first, with their receipts.")
+    async def instructions(self) -> list[AgentInstruction]:
+        rows = await self.loaders.instructions.load(self.id) or []
+        return [AgentInstruction.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Instructions not acknowledged INSTRUCTION_ACK_TIMEOUT seconds after they were sent."
+    )
+    async def overdue_instructions(self, info: Info) -> int:
+        rows = await self.loaders.instructions.load(self.id) or []
+        now, timeout = utcnow(), info.context.settings.instruction_ack_timeout
+        return sum(is_overdue(row.status, row.created_at, now=now, timeout=timeout) for row in rows)
+
+    @strawberry.field(description="Supervisors who joined the call (JOIN_CALL), oldest first.")
+    async def participants(self) -> list[Participant]:
+        rows = await self.loaders.participants.load(self.id) or []
+        return [Participant.from_row(row) for row in rows]

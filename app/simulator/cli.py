@@ -10,6 +10,7 @@ from typing import TextIO
 import httpx
 
 from app.core.config import Settings
+from app.simulator.agent import ObedientAgent, play_obeying
 from app.simulator.client import ApiError, GraphQLClient, token_claims
 from app.simulator.dev_tokens import development_tokens
 from app.simulator.display import Bars, Display, Lines
@@ -157,7 +158,8 @@ async def simulate(
         async def play(index: int, state: CallState) -> None:
             if speed > 0:
                 await asyncio.sleep(index * stagger / speed)
-            await CallPlayer(client, state, speed=speed, supervisor=supervisor).play()
+            player = CallPlayer(client, state, speed=speed, supervisor=supervisor)
+            await play_obeying(player, ObedientAgent(client, player, token=token))
 
         players = asyncio.gather(*(play(index, state) for index, state in enumerate(states)))
         while not players.done():

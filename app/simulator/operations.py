@@ -73,3 +73,13 @@ mutation SimEnd($callId: String!) { endLiveCall(callId: $callId) { status } }"""
 
 CALL_STATUS = """
 query SimCallStatus($callId: String!) { liveCall(callId: $callId) { status } }"""
+
+INSTRUCTIONS = """
+subscription SimInstructions($callId: String!, $afterSequence: Int) {
+  agentInstructions(callId: $callId, afterSequence: $afterSequence) { id kind text target sequence }
+}"""
+
+ACKNOWLEDGE = """
+mutation SimAcknowledge($instructionId: ID!, $outcome: InstructionOutcome!, $detail: String) {
+  acknowledgeInstruction(instructionId: $instructionId, outcome: $outcome, detail: $detail) { status }
+}"""

@@ -120,6 +120,10 @@ class CallPlayer:
         self._ticks = 0
         self._segments = 0
         self._speaker: str | None = None
+        self.started = asyncio.Event()
+        """Set once the call exists: its instructions can be followed from then on."""
+        self.coached: set[str] = set()
+        """The texts of the COACH instructions its own coach steps made: its next lines act on them."""
 
     async def play(self) -> CallState:
         """Play the whole script; the state says how it went (``ENDED`` or ``FAILED``)."""
@@ -127,6 +131,7 @@ class CallPlayer:
         try:
             await self._send(ops.START, **self._start_arguments())
             self.state.status = "CONNECTING"
+            self.started.set()
             for step in self.state.script.steps:
                 await self._advance(step.wait)
                 await self._play(step)
@@ -170,6 +175,8 @@ class CallPlayer:
             await self._say(step)
             return
         query, variables = request_for(step, self.supervisor)
+        if step.kind == "coach":
+            self.coached.add(f"{variables['title']}: {variables['description']}")
         data = await self._send(query, **variables)
         match step.kind:
             case "status":

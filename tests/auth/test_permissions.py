@@ -33,6 +33,9 @@ MUTATIONS: dict[str, str] = {
     " { status } }",
     "createCampaign": 'mutation { createCampaign(name: "Winter", objectives: ["Book a demo"],'
     ' costPerMinute: 0.05, campaignId: "camp-w") { name } }',
+    "sendAgentInstruction": 'mutation { sendAgentInstruction(callId: "c", text: "Slow down") { id } }',
+    "acknowledgeInstruction": 'mutation { acknowledgeInstruction(instructionId: "1", outcome: APPLIED)'
+    " { status } }",
 }
 QUERIES: dict[str, str] = {
     "liveCall": '{ liveCall(callId: "c") { callId } }',
@@ -47,6 +50,7 @@ SUBSCRIPTIONS: dict[str, str] = {
     "callEvents": 'subscription { callEvents(callId: "c", afterSequence: 0) { sequence } }',
     "liveCall": 'subscription { liveCall(callId: "c") { callId } }',
     "liveCalls": "subscription { liveCalls { type } }",
+    "agentInstructions": 'subscription { agentInstructions(callId: "c", afterSequence: 0) { id } }',
 }
 STATE = f"""{{ liveCall(callId: "c") {{ {NESTED_CALL} }} liveCalls {{ callId }} campaigns {{ name }} }}"""
 ROLES = [role.value for role in Role]
@@ -60,6 +64,7 @@ def _cases(table: dict[str, str]) -> list[Any]:
 def admin(as_role: Callable[..., TokenApi]) -> TokenApi:
     api = as_role("admin")
     api.data(START_CALL, **call_args("c", campaignId="camp-a"))
+    api.data('mutation { sendAgentInstruction(callId: "c", text: "Smile") { id } }')  # instruction 1
     return api
 
 

@@ -142,6 +142,16 @@ FIELDS = (
         "status: IN_PROGRESS, order: 0",
         "status",
     ),
+    Field("mutation", "sendAgentInstruction", "callId", "String!", "live", 'text: "intrusion"', "id text"),
+    Field(
+        "mutation",
+        "acknowledgeInstruction",
+        "instructionId",
+        "ID!",
+        "instruction",
+        'outcome: APPLIED, detail: "intrusion"',
+        "id text status",
+    ),
 )
 SUBSCRIPTIONS = (
     Field(
@@ -163,6 +173,7 @@ SUBSCRIPTIONS = (
         "afterSequence: 0",
         "callId alert { matched }",
     ),
+    Field("subscription", "agentInstructions", "callId", "String!", "live", "afterSequence: 0", "id text"),
 )
 ROOTS = {"query": "Query", "mutation": "Mutation", "subscription": "Subscription"}
 
@@ -185,9 +196,10 @@ def spell(field: Field, how: str, value: str, subject: str) -> tuple[str, dict[s
 
 
 IDS = {
-    THEIRS: {"live": "call-b", "ended": "ended-b", "campaign": THEIRS},
-    OURS: {"live": "call-a", "ended": "ended-a", "campaign": OURS},
+    THEIRS: {"live": "call-b", "ended": "ended-b", "campaign": THEIRS, "instruction": "2"},
+    OURS: {"live": "call-a", "ended": "ended-a", "campaign": OURS, "instruction": "1"},
 }
+"""Instructions are numbered in the order the ``admin`` fixture sends them: ours, then theirs."""
 SNAPSHOT = """
 query($id: String!) {
   liveCall(callId: $id) {
@@ -195,6 +207,7 @@ query($id: String!) {
     transcripts { text } supervisorActions { action } coachingRecommendations { title }
     objectives { status } phases { status } performanceMetrics { scriptAdherence }
     systemConfig { sttStatus }
+    instructions { status detail deliveredAt }
   }
 }
 """
@@ -254,6 +267,12 @@ def admin(server: LiveServer, mint: Callable[..., str]) -> Iterator[Client]:
             client.data(START_CALL, **call_args(ids[key], campaignId=campaign, **people[campaign]))
             client.data(line, id=ids[key], t="BravoLineSecret" if campaign == THEIRS else "AlphaLine")
         client.data("mutation($id: String!) { endLiveCall(callId: $id) { status } }", id=ids["ended"])
+    instruct = "mutation($id: String!, $t: String!) { sendAgentInstruction(callId: $id, text: $t) { id } }"
+    for campaign in (OURS, THEIRS):
+        ids = IDS[campaign]
+        text = "BravoLineSecret instruction" if campaign == THEIRS else "Alpha instruction"
+        sent = client.data(instruct, id=ids["live"], t=text)
+        assert sent["sendAgentInstruction"]["id"] == IDS[campaign]["instruction"]
     yield client
     client.http.close()
 
@@ -278,7 +297,7 @@ def test_every_field_taking_a_call_or_campaign_id_is_in_the_spelling_matrix() ->
         for root in roots
         if root
         for name, f in root.fields.items()
-        if {"callId", "campaignId"} & set(f.args)
+        if {"callId", "campaignId", "instructionId"} & set(f.args)
     }
 
     assert taking_ids == {field.name for field in (*FIELDS, *SUBSCRIPTIONS)}
@@ -331,7 +350,7 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
     server: LiveServer, admin: Client, mint: Callable[..., str]
 ) -> None:
     leaks: list[str] = []
-    codes: set[str] = set()
+    codes: set[tuple[str, str, bool, str]] = set()
     for role in ROLES:
         token = mint(role, campaigns=[OURS])
         for protocol in PROTOCOLS:
@@ -345,7 +364,7 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
                         if _leaks(text) or any(f.get("payload", {}).get("data") for f in frames):
                             leaks.append(f"{role.value} {protocol} {field.name} {how}: {text[:300]}")
                         codes |= {
-                            e.get("extensions", {}).get("code")
+                            (role.value, field.name, allowed(role, field.name), e["extensions"]["code"])
                             for f in frames
                             for e in (f.get("payload", {}).get("errors") or [])
                         }
@@ -353,7 +372,15 @@ async def test_no_spelling_of_a_subscription_reaches_another_campaign(
                 await socket.close()
 
     assert leaks == []
-    assert codes == {"NOT_FOUND", "FORBIDDEN"}  # another campaign's call; another campaignId, as liveCalls
+    # Where the role may subscribe: another campaign's call is NOT_FOUND, another campaignId is
+    # FORBIDDEN (as liveCalls); where it may not, FORBIDDEN before anything is read.
+    campaign_fields = {field.name for field in SUBSCRIPTIONS if field.target == "campaign"}
+    expected = {
+        (role, name, may, "NOT_FOUND" if may and name not in campaign_fields else "FORBIDDEN")
+        for role, name, may, _ in codes
+    }
+    assert codes == expected
+    assert {code for *_, code in codes} == {"NOT_FOUND", "FORBIDDEN"}
 
 
 async def test_a_scoped_subscription_follows_its_own_campaigns_call(

@@ -56,6 +56,12 @@ SCRIPT = (
     ACT.format("TRANSFER_CALL"),
     'addCoachingRecommendation(callId: "c", type: WARNING, title: "Slow down", description: "d", priority: 7,'
     ' idempotencyKey: "r1") { title isActive }',
+    'sendAgentInstruction(callId: "c", text: "Offer the trial", priority: 6) { id kind status }',
+    'addSupervisorAction(callId: "c", supervisorId: "s", supervisorName: "S", action: JOIN_CALL,'
+    ' details: "mode: whisper") { order }',
+    'acknowledgeInstruction(instructionId: "1", outcome: APPLIED, detail: "ok") { id status detail }',
+    'acknowledgeInstruction(instructionId: "1", outcome: APPLIED) { id status detail }',
+    'acknowledgeInstruction(instructionId: "1", outcome: FAILED) { status }',
     ACT.format("END_CALL"),
     'addTranscriptEntry(callId: "c", timestamp: "3", speaker: CUSTOMER, text: "Bye", isFinal: true)'
     " { order }",

@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 
 from app.analytics import reads as analytics_reads
-from app.calls import lifecycle, objectives, performance, phases, reads, streams, supervision, transcripts
+from app.calls import (
+    instructions,
+    lifecycle,
+    objectives,
+    performance,
+    phases,
+    reads,
+    streams,
+    supervision,
+    transcripts,
+)
 from app.calls.enums import (
     CallStatus,
     ObjectiveStatus,
@@ -24,6 +34,7 @@ from app.calls.enums import (
     SupervisorActionType,
 )
 from app.calls.events import Transaction
+from app.calls.instruction_enums import InstructionOutcome
 from app.calls.new_transcript_entry import NewTranscriptEntry
 from app.calls.performance import MetricsUpdate
 from app.calls.writes import WritePath
@@ -39,6 +50,8 @@ from tests.live import eventually
 from tests.post_call import CREATE_CAMPAIGN
 
 CAMP_A = Scope.of(["camp-a"])
+THEIR_INSTRUCTION = "1"
+"""The first instruction of the test's database: on call b (``two_campaigns``)."""
 Write = Callable[[Transaction], Coroutine[Any, Any, Any]]
 
 WRITES: dict[str, Write] = {
@@ -59,6 +72,10 @@ WRITES: dict[str, Write] = {
         tx, call_id="b", service=PipelineService.STT, status=ServiceStatus.ERROR
     ),
     "endLiveCall": lambda tx: lifecycle.end_live_call(tx, call_id="b"),
+    "sendAgentInstruction": lambda tx: instructions.send_agent_instruction(tx, call_id="b", text="intrusion"),
+    "acknowledgeInstruction": lambda tx: instructions.acknowledge_instruction(
+        tx, instruction_id=THEIR_INSTRUCTION, outcome=InstructionOutcome.APPLIED
+    ),
     "updateCallObjective": lambda tx: objectives.update_call_objective(
         tx, call_id="b", status=ObjectiveStatus.IN_PROGRESS, order=0
     ),
@@ -78,6 +95,8 @@ def two_campaigns(api: Api) -> None:
         api.data(CREATE_CAMPAIGN, campaignId=campaign, name=campaign, objectives=["o"], costPerMinute=0.1)
         api.start_call(campaign[-1], campaignId=campaign)
         api.add_line(campaign[-1], text=f"line of {campaign}")
+    sent = api.data('mutation { sendAgentInstruction(callId: "b", text: "for b") { id } }')
+    assert sent["sendAgentInstruction"]["id"] == THEIR_INSTRUCTION
     api.start_call("ended-b", campaignId="camp-b")
     api.data('mutation { endLiveCall(callId: "ended-b") { status } }')
 

@@ -75,11 +75,12 @@ async def test_every_mutation_kind_arrives_as_its_typed_event(live_server: LiveS
         "PhaseChangedEvent",
         "SupervisorActionAddedEvent",
         "RecommendationAddedEvent",
+        "InstructionSentEvent",  # the recommendation's COACH instruction for the agent
         "RecordingToggledEvent",
         "SystemStatusUpdatedEvent",
         "CallEndedEvent",
     ]
-    assert [event["sequence"] for event in events] == list(range(2, 13))
+    assert [event["sequence"] for event in events] == list(range(2, 14))
     by_type = {event["__typename"]: event for event in events}
     assert by_type["CallStatusChangedEvent"]["previousStatus"] == "CONNECTING"
     assert by_type["SentimentUpdatedEvent"]["sentiment"] == {"positivePercentage": 40, "trend": "IMPROVING"}

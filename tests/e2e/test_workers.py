@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import ADD_LINE, START_CALL, call_args
+from tests.factories import ACKNOWLEDGE, ADD_LINE, AGENT_INSTRUCTIONS, SEND_INSTRUCTION, START_CALL, call_args
 from tests.infra import RedisServer
 from tests.live import GraphQLSocket, Http
 from tests.scaled import only_scaled
@@ -69,7 +69,7 @@ EVERY_KIND: list[tuple[str, dict[str, Any], list[str]]] = [
         'mutation { addCoachingRecommendation(callId: "c", type: SUGGESTION, title: "Ask about budget",'
         ' description: "Now is a good time", priority: 5) { title } }',
         {},
-        ["RecommendationAddedEvent"],
+        ["RecommendationAddedEvent", "InstructionSentEvent"],
     ),
     (
         'mutation { toggleRecording(callId: "c", isRecording: true) { isRecording } }',
@@ -239,3 +239,28 @@ async def test_a_redis_restart_during_a_write_stream_loses_no_event_for_a_subscr
     for worker in (writer, reader):
         output = worker.output()
         assert "lost" in output and "back after" in output, output
+
+
+async def test_an_instruction_sent_through_one_worker_reaches_the_pipeline_on_the_other(
+    start_workers: StartWorkers,
+) -> None:
+    supervisor_side, pipeline_side = start_workers()
+    supervisor, pipeline_http = Http(supervisor_side.http_url), Http(pipeline_side.http_url)
+    await supervisor.data(START_CALL, **call_args("c"))
+    pipeline = await GraphQLSocket.open(pipeline_side.ws_url)
+    await pipeline.subscribe(AGENT_INSTRUCTIONS, callId="c", after=1)
+
+    sent = [
+        (await supervisor.data(SEND_INSTRUCTION, callId="c", text=f"tip {index}"))["sendAgentInstruction"]
+        for index in range(5)
+    ]
+    got = [(await pipeline.next_data())["agentInstructions"] for _ in sent]
+    await pipeline_http.data(ACKNOWLEDGE, id=got[0]["id"], outcome="APPLIED")
+    call = await supervisor.data('{ liveCall(callId: "c") { instructions { id status } } }')
+    await pipeline.close()
+    await supervisor.close()
+    await pipeline_http.close()
+
+    assert [i["id"] for i in got] == [i["id"] for i in sent]
+    assert all(i["status"] == "DELIVERED" for i in got)
+    assert [i["status"] for i in call["liveCall"]["instructions"]] == ["APPLIED", *["DELIVERED"] * 4]

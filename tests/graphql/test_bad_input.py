@@ -34,6 +34,7 @@ MUTATIONS_ON_A_CALL = {
     "updateSystemStatus": "updateSystemStatus(callId: $callId, service: SIP, status: ERROR) { sipStatus }",
     "endLiveCall": "endLiveCall(callId: $callId) { callId }",
     "updateCallObjective": "updateCallObjective(callId: $callId, order: 0, status: IN_PROGRESS) { status }",
+    "sendAgentInstruction": 'sendAgentInstruction(callId: $callId, text: "Slow down") { id }',
 }
 
 

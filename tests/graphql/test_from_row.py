@@ -4,10 +4,10 @@ from typing import get_type_hints
 import pytest
 from sqlmodel import SQLModel
 
-from app.calls import models
+from app.calls import instruction_models, models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
 from app.calls.reads import TranscriptRow
-from app.graphql import alerts, types
+from app.graphql import alerts, instruction_types, types
 from app.graphql.from_row import DECLARED, copied_fields
 from app.rules import models as rule_models
 
@@ -22,6 +22,8 @@ ROWS: dict[type, tuple[type, ...]] = {
     types.CoachingRecommendation: (models.CoachingRecommendation,),
     types.LiveCall: (models.LiveCall,),
     alerts.Alert: (rule_models.Alert,),
+    instruction_types.AgentInstruction: (instruction_models.AgentInstruction,),
+    instruction_types.Participant: (instruction_models.CallParticipant,),
 }
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -95,7 +95,9 @@ def test_live_call_returns_the_call_with_its_nested_records(api: Api) -> None:
     assert call["systemConfig"]["ttsStatus"] == "ERROR"
     assert [(a["supervisorName"], a["details"]) for a in call["supervisorActions"]] == [("Sam", "listening")]
     assert [r["title"] for r in call["coachingRecommendations"]] == ["Nice opener"]
-    assert call["lastSequence"] == 7  # start, line, sentiment, action, tip, metrics, system
+    # start, line, sentiment, action, participant joined, its instruction, tip, its instruction,
+    # metrics, system
+    assert call["lastSequence"] == 10
 
 
 def test_transcripts_pages_with_first_and_after(api: Api) -> None:

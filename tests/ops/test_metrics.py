@@ -74,7 +74,9 @@ async def test_the_counters_move_while_a_simulated_call_plays(live_server: LiveS
         early, "livecalls_events_published_total"
     )
     assert _value(later, "livecalls_graphql_subscriptions_active", operation="liveCalls") == 1
-    assert _value(later, "livecalls_pubsub_subscribers") == 1
+    # the board, and the simulated agent following its call's instructions
+    assert _value(later, "livecalls_pubsub_subscribers") == 2
+    assert _value(later, "livecalls_graphql_subscriptions_active", operation="agentInstructions") == 1
     assert _value(after, "livecalls_graphql_subscriptions_active", operation="liveCalls") == 0
     started = ("livecalls_graphql_requests_total", {"type": "mutation", "operation": "startLiveCall"})
     assert _value(after, started[0], **started[1]) - _value(before, started[0], **started[1]) == 1

@@ -2,6 +2,7 @@
 // subscription, resumed after the last event applied (afterSequence) whenever the
 // stream or the connection is interrupted, so nothing is missed and nothing is twice.
 
+import { AgentPanel, INSTRUCTION_EVENTS } from "./agent-panel.js";
 import { byId, clock, h, label, meter, money, percent, timeOfDay } from "./dom.js";
 import { phaseNow } from "./phases.js";
 import { CALL_EVENTS, LIVE_CALL, MORE_TRANSCRIPT, SUPERVISOR_ACTION, TRANSCRIPT_PAGE } from "./queries.js";
@@ -9,7 +10,6 @@ import { CALL_EVENTS, LIVE_CALL, MORE_TRANSCRIPT, SUPERVISOR_ACTION, TRANSCRIPT_
 const ACTIONS = [
   { action: "BOOKMARK_MOMENT", text: "Bookmark" },
   { action: "ADD_NOTE", text: "Add note" },
-  { action: "COACH_AGENT", text: "Coach agent" },
   { action: "FLAG_FOR_REVIEW", text: "Flag for review" },
   { action: "JOIN_CALL", text: "Join call" },
   { action: "TRANSFER_CALL", text: "Transfer", confirm: true },
@@ -45,6 +45,7 @@ export class CallView {
     this.generation = 0;
     this.section = byId("call");
     this.transcript = byId("transcript");
+    this.agent = new AgentPanel({ api, notify });
     this.renderActionButtons();
     this.setControls({ enabled: false });
   }
@@ -98,6 +99,7 @@ export class CallView {
       tips: call.coachingRecommendations,
     };
     this.lastSequence = call.lastSequence;
+    this.agent.show(callId, call.instructions);
     this.lines = new Map();
     this.transcript.replaceChildren();
     for (const line of transcripts) this.putLine(line);
@@ -235,7 +237,8 @@ export class CallView {
         this.setCall(event.call);
         break;
       default:
-        break; // a kind of event this page does not show (yet)
+        if (INSTRUCTION_EVENTS.has(event.__typename)) this.agent.apply(event);
+        break; // else a kind of event this page does not show (yet)
     }
     this.lastSequence = event.sequence;
     byId("last-sequence").textContent = this.lastSequence;
@@ -314,6 +317,7 @@ export class CallView {
     const details = byId("action-details");
     details.disabled = !enabled;
     details.placeholder = ended ? ENDED_HINT : DETAILS_HINT;
+    this.agent.setEnabled(enabled);
   }
 
   renderPhases() {

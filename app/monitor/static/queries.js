@@ -25,6 +25,10 @@ const ACTION = `fragment ActionFields on SupervisorAction {
   order supervisorId supervisorName action details timestamp
 }`;
 const TIP = `fragment TipFields on CoachingRecommendation { type title description priority timestamp isActive }`;
+const INSTRUCTION = `fragment InstructionFields on AgentInstruction {
+  id kind text target priority source createdBy status detail createdAt deliveredAt acknowledgedAt
+  sequence dueAt
+}`;
 const BOARD_CALL = `fragment BoardCallFields on LiveCall {
   callId agentName customerName campaignName status startTime endTime duration currentPhase
   phases { phase status order startTime }
@@ -43,9 +47,10 @@ export const LIVE_CALL = `query MonitorCall($callId: String!) {
     systemConfig { ...SystemFields }
     supervisorActions { ...ActionFields }
     coachingRecommendations { ...TipFields }
+    instructions { ...InstructionFields }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION}`;
 
 export const MORE_TRANSCRIPT = `query MonitorTranscript($callId: String!, $after: Int!) {
   liveCall(callId: $callId) { transcripts(first: ${TRANSCRIPT_PAGE}, after: $after) { ...LineFields } }
@@ -69,9 +74,12 @@ export const CALL_EVENTS = `subscription MonitorEvents($callId: String!, $afterS
     ... on SystemStatusUpdatedEvent { systemConfig { ...SystemFields } }
     ... on ObjectiveUpdatedEvent { objective { objective status order } }
     ... on CallEndedEvent { call { ...CallFields } phases { ...PhaseFields } deactivatedRecommendations }
+    ... on InstructionSentEvent { instruction { ...InstructionFields } }
+    ... on InstructionDeliveredEvent { instruction { ...InstructionFields } }
+    ... on InstructionAcknowledgedEvent { instruction { ...InstructionFields } }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION}`;
 
 export const BOARD = `query MonitorBoard { liveCalls(first: 100) { ...BoardCallFields } }
 ${BOARD_CALL}`;
@@ -86,3 +94,8 @@ export const SUPERVISOR_ACTION = `mutation MonitorAction(
   addSupervisorAction(callId: $callId, supervisorId: $supervisorId, supervisorName: $supervisorName,
                       action: $action, details: $details) { order action }
 }`;
+
+export const SEND_AGENT_INSTRUCTION = `mutation MonitorCoachAgent($callId: String!, $text: String!) {
+  sendAgentInstruction(callId: $callId, text: $text) { ...InstructionFields }
+}
+${INSTRUCTION}`;
