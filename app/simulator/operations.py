@@ -73,3 +73,9 @@ mutation SimEnd($callId: String!) { endLiveCall(callId: $callId) { status } }"""
 
 CALL_STATUS = """
 query SimCallStatus($callId: String!) { liveCall(callId: $callId) { status } }"""
+
+RULES = """
+query SimRules { rules { id name campaignId } }"""
+
+CREATE_RULE = """
+mutation SimCreateRule($input: RuleInput!) { createRule(input: $input) { id name } }"""

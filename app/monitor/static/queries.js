@@ -25,10 +25,18 @@ const ACTION = `fragment ActionFields on SupervisorAction {
   order supervisorId supervisorName action details timestamp
 }`;
 const TIP = `fragment TipFields on CoachingRecommendation { type title description priority timestamp isActive }`;
+const ATTENTION = `fragment AttentionFields on Attention { openAlerts critical warning info highestSeverity }`;
+const ALERT = `fragment AlertFields on Alert {
+  id callId ruleId ruleName severity status reason matched raisedAt
+  acknowledgedAt acknowledgedBy resolvedAt resolvedBy note sequence
+}`;
 const BOARD_CALL = `fragment BoardCallFields on LiveCall {
   callId agentName customerName campaignName status startTime endTime duration currentPhase
   phases { phase status order startTime }
-}`;
+  attention { ...AttentionFields }
+  sentiment { negativePercentage }
+}
+${ATTENTION}`;
 
 export const TRANSCRIPT_PAGE = 1000;
 
@@ -43,9 +51,11 @@ export const LIVE_CALL = `query MonitorCall($callId: String!) {
     systemConfig { ...SystemFields }
     supervisorActions { ...ActionFields }
     coachingRecommendations { ...TipFields }
+    attention { ...AttentionFields }
+    alerts { ...AlertFields }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${ATTENTION} ${ALERT}`;
 
 export const MORE_TRANSCRIPT = `query MonitorTranscript($callId: String!, $after: Int!) {
   liveCall(callId: $callId) { transcripts(first: ${TRANSCRIPT_PAGE}, after: $after) { ...LineFields } }
@@ -69,11 +79,16 @@ export const CALL_EVENTS = `subscription MonitorEvents($callId: String!, $afterS
     ... on SystemStatusUpdatedEvent { systemConfig { ...SystemFields } }
     ... on ObjectiveUpdatedEvent { objective { objective status order } }
     ... on CallEndedEvent { call { ...CallFields } phases { ...PhaseFields } deactivatedRecommendations }
+    ... on AlertRaisedEvent { alert { ...AlertFields } }
+    ... on AlertAcknowledgedEvent { alert { ...AlertFields } }
+    ... on AlertResolvedEvent { alert { ...AlertFields } }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${ALERT}`;
 
-export const BOARD = `query MonitorBoard { liveCalls(first: 100) { ...BoardCallFields } }
+// The board lists the calls that need a supervisor first (open CRITICAL alerts, then WARNING,
+// then the most negative sentiment); board.js keeps that order as alert events arrive.
+export const BOARD = `query MonitorBoard { liveCalls(first: 100, orderBy: ATTENTION) { ...BoardCallFields } }
 ${BOARD_CALL}`;
 
 export const BOARD_FEED = `subscription MonitorBoardFeed { liveCalls { type sequence call { ...BoardCallFields } } }
@@ -86,3 +101,13 @@ export const SUPERVISOR_ACTION = `mutation MonitorAction(
   addSupervisorAction(callId: $callId, supervisorId: $supervisorId, supervisorName: $supervisorName,
                       action: $action, details: $details) { order action }
 }`;
+
+export const ACKNOWLEDGE_ALERT = `mutation MonitorAcknowledgeAlert($alertId: ID!) {
+  acknowledgeAlert(alertId: $alertId) { ...AlertFields }
+}
+${ALERT}`;
+
+export const RESOLVE_ALERT = `mutation MonitorResolveAlert($alertId: ID!, $note: String) {
+  resolveAlert(alertId: $alertId, note: $note) { ...AlertFields }
+}
+${ALERT}`;
