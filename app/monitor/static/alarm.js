@@ -24,13 +24,18 @@ export class Alarm {
     this.muted = false;
     this.button = byId("sound");
     this.banner = byId("critical-banner");
+    // The press that arms the sound is not also a click that mutes it.
+    this.armedByButton = false;
     this.button.addEventListener("click", () => {
-      if (this.context) this.muted = !this.muted;
+      if (this.armedByButton) this.armedByButton = false;
+      else if (this.context) this.muted = !this.muted;
       this.showSound();
     });
-    const arm = () => {
+    const arm = (event) => {
       this.arm();
-      if (this.context) for (const kind of ["pointerdown", "keydown"]) removeEventListener(kind, arm, true);
+      if (!this.context) return;
+      this.armedByButton = this.button.contains(event.target);
+      for (const kind of ["pointerdown", "keydown"]) removeEventListener(kind, arm, true);
     };
     for (const kind of ["pointerdown", "keydown"]) addEventListener(kind, arm, true);
     this.showSound();

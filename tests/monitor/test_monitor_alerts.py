@@ -1,0 +1,111 @@
+"""Alerts on the monitor page, in a real headless Chromium, while the simulator trips the example rules.
+
+The server trusts only the exported documents (TRUSTED_DOCUMENTS), so the page's alert
+documents and the simulator's rule documents are proven to be in that set too.
+"""
+
+import asyncio
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.simulator.cli import simulate
+from app.simulator.script import SCRIPTS_DIR, load
+from tests.browser import Browser, Page
+from tests.documents import export_manifest
+from tests.live import LiveServer
+
+MANAGER = load(SCRIPTS_DIR / "manager-request.json")
+QUIET = load(SCRIPTS_DIR / "price-objection.json")
+# The manager request comes about 25 s into the call and the call goes on for about 50 s more:
+# a few seconds each at this speed, time enough to acknowledge and resolve while it is live.
+SPEED = 8
+
+ALERT = "document.querySelector('[data-testid=alert]')"
+BADGE = "document.querySelector('[data-call-id=\"alerting-1\"] [data-testid=alert-badge]')"
+BOARD_ORDER = "[...document.querySelectorAll('#calls [data-call-id]')].map((row) => row.dataset.callId)"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return export_manifest(tmp_path_factory.mktemp("documents") / "trusted-documents.json")
+
+
+async def _open_monitor(page: Page, server: LiveServer) -> None:
+    await page.goto(f"http://127.0.0.1:{server.port}/monitor/")
+    await page.wait_for("document.getElementById('connection').dataset.state === 'connected'")
+
+
+async def test_a_manager_request_raises_a_critical_alert_that_the_supervisor_acknowledges_and_resolves(
+    start_server: Callable[..., LiveServer], browser: Browser, exported: Path, artifacts: Path
+) -> None:
+    server = start_server(trusted_documents=exported)
+    page = await browser.new_page(height=1300)
+    await _open_monitor(page, server)
+    sound_before = await page.evaluate("document.getElementById('sound').dataset.state")
+    await page.click("#sound")  # the first interaction arms the sound, as browsers require
+    # The manager call starts first; the quiet one after it is newer, so it is listed above it.
+    playing = asyncio.create_task(
+        simulate(
+            url=server.http_url,
+            scripts=[MANAGER, QUIET],
+            calls=2,
+            speed=SPEED,
+            prefix="alerting",
+            example_rules=True,
+            out=io.StringIO(),
+        )
+    )
+    await page.click('[data-call-id="alerting-1"]')
+    await page.wait_for("document.getElementById('call').dataset.state === 'live'")
+    order_before = await page.wait_for(
+        f"(() => {{ const o = {BOARD_ORDER}; return o.length === 2 && o; }})()"
+    )
+
+    badge = await page.wait_for(f"{BADGE} && {{...{BADGE}.dataset, text: {BADGE}.textContent}}")
+    raised = await page.wait_for(f"{ALERT} && {{...{ALERT}.dataset, text: {ALERT}.textContent}}")
+    order_after = await page.evaluate(BOARD_ORDER)
+    cues = await page.evaluate(
+        """({
+          banner: document.getElementById('critical-banner').hidden ? null
+            : document.getElementById('critical-banner').textContent,
+          call: document.getElementById('call').classList.contains('critical'),
+          row: document.querySelector('[data-call-id="alerting-1"]').classList.contains('critical'),
+          sound: document.getElementById('sound').dataset.state,
+          beeps: Number(document.getElementById('sound').dataset.beeps ?? 0),
+        })"""
+    )
+    await page.screenshot(artifacts / "monitor-critical-alert.png")
+    await page.click("[data-testid=alert] [data-testid=acknowledge-alert]")
+    acknowledged = await page.wait_for(f"{ALERT}.dataset.status === 'ACKNOWLEDGED' && {ALERT}.textContent")
+    still_open = await page.evaluate(f"{BADGE}?.dataset.count")
+    await page.click("[data-testid=alert] [data-testid=resolve-alert]")
+    await page.wait_for(f"{ALERT}.dataset.status === 'RESOLVED'")
+    await page.wait_for(f"{BADGE} === null")  # the board's feed: no open alert left on the call
+    after_resolve = await page.evaluate(
+        """({
+          banner: document.getElementById('critical-banner').hidden,
+          call: document.getElementById('call').classList.contains('critical'),
+          buttons: [...document.querySelectorAll('[data-testid=alert] button')].map((b) => b.disabled),
+        })"""
+    )
+    played = await playing
+
+    assert [(call.status, call.error) for call in played] == [("ENDED", None)] * 2
+    assert sound_before == "locked"
+    assert order_before == ["alerting-2", "alerting-1"]  # newest first while neither has an alert
+    assert (badge["testid"], badge["severity"], badge["count"]) == ("alert-badge", "CRITICAL", "1")
+    assert "1" in badge["text"]
+    assert (raised["severity"], raised["status"]) == ("CRITICAL", "OPEN")
+    assert "Customer asks for a manager" in raised["text"]
+    assert "speak to a manager" in raised["text"].lower()
+    assert order_after == ["alerting-1", "alerting-2"]  # the call that needs a supervisor moved up
+    assert cues["banner"] is not None and MANAGER.call["customerName"] in cues["banner"]
+    assert cues["call"] and cues["row"]
+    assert (cues["sound"], cues["beeps"]) == ("on", 1)  # once, though the board and the call both saw it
+    assert "Acknowledged" in acknowledged
+    assert still_open == "1"  # acknowledged is still open
+    assert after_resolve == {"banner": True, "call": False, "buttons": [True, True]}
+    assert page.errors == []
