@@ -2,12 +2,15 @@
 
 A new call takes its campaign's objectives, price and redaction policy; an ended call gets its
 analytics row and, on its first end, the post-call webhook in the outbox, all
-in the ending transaction.
+in the ending transaction. Every write's events go past the rules before it commits.
 """
+
+from collections.abc import Sequence
 
 from app.analytics.capture import capture
 from app.analytics.document import analytics_document
 from app.analytics.models import CallAnalytics
+from app.calls.events import Event, Transaction
 from app.calls.hooks import CallPlan
 from app.calls.models import LiveCall
 from app.campaigns.models import Campaign
@@ -16,6 +19,8 @@ from app.core.config import Settings
 from app.core.store import Store
 from app.redaction.redact import Policy
 from app.redaction.settings import default_policy
+from app.rules.evaluate import evaluate
+from app.rules.ruleset import RuleCache
 from app.webhooks.enums import WebhookEventType
 from app.webhooks.outbox import enqueue
 
@@ -24,6 +29,7 @@ class AppCallHooks:
     def __init__(self, default_redaction: Policy, redaction_window: float = 30) -> None:
         self.default_redaction = default_redaction
         self.redaction_window = redaction_window
+        self.rules = RuleCache()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "AppCallHooks":
@@ -50,3 +56,6 @@ class AppCallHooks:
                 call_id=call.call_id,
                 data={"callId": call.call_id, "analytics": analytics_document(analytics)},
             )
+
+    async def changed(self, tx: Transaction, events: Sequence[Event]) -> None:
+        await evaluate(tx, events, self.rules)

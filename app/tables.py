@@ -6,4 +6,5 @@ alembic's env.py and the migration tests import this instead of naming each modu
 import app.analytics.models
 import app.calls.models
 import app.campaigns.models
+import app.rules.models
 import app.webhooks.models  # noqa: F401

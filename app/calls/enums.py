@@ -111,3 +111,10 @@ class EventType(StrEnum):
     SYSTEM_STATUS_UPDATED = "SYSTEM_STATUS_UPDATED"
     OBJECTIVE_UPDATED = "OBJECTIVE_UPDATED"
     CALL_ENDED = "CALL_ENDED"
+    ALERT_RAISED = "ALERT_RAISED"
+    ALERT_ACKNOWLEDGED = "ALERT_ACKNOWLEDGED"
+    ALERT_RESOLVED = "ALERT_RESOLVED"
+
+
+ALERT_EVENTS = frozenset({EventType.ALERT_RAISED, EventType.ALERT_ACKNOWLEDGED, EventType.ALERT_RESOLVED})
+"""Written by the rules (``app.rules``); never evaluated by them, so a firing never re-triggers."""

@@ -99,6 +99,8 @@ class Transaction:
     actor: str | None = None
     """Who writes: the token's subject (``None`` with authentication off)."""
     events: list[Event] = field(default_factory=list)
+    calls: dict[str, LiveCall] = field(default_factory=dict)
+    """The locked row of each call an event was recorded on, by callId (for the rules)."""
 
     def record(self, call: LiveCall, kind: EventType, payload: dict[str, Any]) -> Event:
         """Append the next event of ``call``; the caller holds the call's row lock."""
@@ -113,6 +115,7 @@ class Transaction:
             created_at=event.created_at,
         )
         self.events.append(event)
+        self.calls[call.call_id] = call
         return event
 
 

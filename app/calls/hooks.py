@@ -1,18 +1,21 @@
 """What other packages add to a call's start and end, inside the call's own transaction.
 
-Campaign plans and redaction policies, post-call analytics and the webhook outbox are built on calls,
-so calls imports none of them: a mutation asks its transaction's ``CallHooks``
+Campaign plans and redaction policies, post-call analytics, the webhook outbox and the rules are
+built on calls, so calls imports none of them: a mutation asks its transaction's ``CallHooks``
 instead, and ``app.call_hooks`` is the implementation the app wires in.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from app.calls import defaults
 from app.calls.models import LiveCall
 from app.core.store import Store
 from app.redaction.redact import Policy
+
+if TYPE_CHECKING:  # events.py's Transaction holds the hooks: imported for types only, no cycle at runtime
+    from app.calls.events import Event, Transaction
 
 
 @dataclass(frozen=True)
@@ -46,4 +49,9 @@ class CallHooks(Protocol):
 
     async def ended(self, store: Store, call: LiveCall) -> None:
         """After the call's records say it ended: what the rest of the app keeps of it."""
+        ...
+
+    async def changed(self, tx: "Transaction", events: Sequence["Event"]) -> None:
+        """After a change, before its commit: what the events it recorded set off (the rules'
+        alerts), in the same transaction. Called once per write, by ``WritePath``."""
         ...

@@ -54,6 +54,10 @@ class LiveCall(SQLModel, table=True):
     paused_by: str | None = None
     redaction: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     """The redaction policy the call started with (``app.redaction``); ``None``: the server's default."""
+    open_critical: int = 0
+    """Open (not resolved) CRITICAL alerts: the board orders by these in SQL (``app.rules``)."""
+    open_warning: int = 0
+    open_info: int = 0
 
 
 class CallObjective(SQLModel, table=True):

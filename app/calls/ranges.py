@@ -47,3 +47,12 @@ MAX_OBJECTIVES = 50
 OBJECTIVE_ORDER = Range(0, MAX_OBJECTIVES - 1)
 TRANSCRIPT_AFTER = Range(-1, INT_MAX)
 """An order the client holds; -1, like no value, starts at the first line."""
+RULE_SECONDS = Range(1, 86_400)
+"""A rule's time periods (withinSeconds, forSeconds, seconds in a state): a second to a day."""
+COOLDOWN_SECONDS = Range(0, 86_400)
+"""How long a rule stays quiet on a call after firing; 0 fires on every match."""
+RULE_LINES = Range(1, 1_000)
+"""Consecutive final lines a sentiment rule waits for."""
+MAX_PHRASES = 200
+"""Phrases one rule may list."""
+MAX_PHRASE_LENGTH = 200

@@ -14,6 +14,7 @@ from app.calls.lifecycle import end_call
 from app.calls.locks import lock_call
 from app.calls.models import (
     CoachingRecommendation,
+    LiveCall,
     SupervisorAction,
 )
 from app.calls.new_transcript_entry import MAX_TEXT_LENGTH
@@ -104,6 +105,25 @@ async def add_coaching_recommendation(
         if done is not None:
             return await _created(tx, CoachingRecommendation, done)
     ensure_open(call, "addCoachingRecommendation")
+    row = await recommend(tx, call, type=type, title=title, description=description, priority=priority)
+    if idempotency_key is not None:
+        assert row.id is not None
+        remember(tx, call, idempotency_key, "addCoachingRecommendation", request, row.id)
+    return row
+
+
+async def recommend(
+    tx: Transaction,
+    call: LiveCall,
+    *,
+    type: RecommendationType,
+    title: str,
+    description: str,
+    priority: int,
+) -> CoachingRecommendation:
+    """An active recommendation on the locked ``call`` and its RECOMMENDATION_ADDED event: the one
+    way a recommendation is made, by addCoachingRecommendation and by a rule's coaching action."""
+    assert call.id is not None
     row = CoachingRecommendation(
         live_call_id=call.id,
         type=type.value,
@@ -114,9 +134,6 @@ async def add_coaching_recommendation(
         is_active=True,
     )
     await tx.store.insert(row)
-    if idempotency_key is not None:
-        assert row.id is not None
-        remember(tx, call, idempotency_key, "addCoachingRecommendation", request, row.id)
     tx.record(call, EventType.RECOMMENDATION_ADDED, {"recommendation": snapshot(row)})
     return row
 

@@ -5,7 +5,8 @@ as a job of the group commit (``app.core.sqlite_writer``): writes that arrive
 while a batch commits share the next transaction, each in its own savepoint,
 over a ``SQLiteStore``. Elsewhere (PostgreSQL, or ``SQLITE_GROUP_COMMIT=false``)
 it runs in an ORM transaction over an ``OrmStore``. Either way the events are
-published after the commit, in commit order, before the caller resumes.
+published after the commit, in commit order, before the caller resumes. Between the
+change and the commit, the hooks see the events it recorded (the rules fire there).
 """
 
 import sqlite3
@@ -38,14 +39,14 @@ class WritePath:
         if writer is None:
             async with self.db.write() as session:
                 tx = Transaction(OrmStore(session), scope, self.hooks, actor)
-                result = await change(tx)
+                result = await self._changed(tx, change)
             await publish(self.pubsub, tx.events)
             return result
 
         def job(connection: sqlite3.Connection) -> tuple[T, list[Event]]:
             store = SQLiteStore(connection)
             tx = Transaction(store, scope, self.hooks, actor)
-            result = run_to_completion(change(tx))
+            result = run_to_completion(self._changed(tx, change))
             store.flush()
             return result, tx.events
 
@@ -53,4 +54,11 @@ class WritePath:
             await publish(self.pubsub, done[1])
 
         result, _ = await writer.run(job, then=then)
+        return result
+
+    async def _changed(self, tx: Transaction, change: Change[T]) -> T:
+        """The change, then what its events set off (``CallHooks.changed``), before the commit."""
+        result = await change(tx)
+        if tx.events:
+            await self.hooks.changed(tx, tuple(tx.events))
         return result

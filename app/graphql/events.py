@@ -19,6 +19,7 @@ import strawberry
 from app.calls import models
 from app.calls.enums import EventType
 from app.calls.events import Event
+from app.graphql.alerts import Alert
 from app.graphql.enums import CallEventType, CallStatus, ObjectiveStatus
 from app.graphql.loaders import Loaders
 from app.graphql.types import (
@@ -32,6 +33,7 @@ from app.graphql.types import (
     SupervisorAction,
     TranscriptEntry,
 )
+from app.rules import models as rule_models
 
 
 @strawberry.interface(description="A change to one call. `sequence` is contiguous per call from 1.")
@@ -211,6 +213,28 @@ class CallEndedEvent(CallEvent):
     call: LiveCall
     phases: list[CallPhase] = strawberry.field(description="The phase completed by the ending.")
     deactivated_recommendations: int
+
+
+def _alert(payload: dict[str, Any], loaders: Loaders) -> dict[str, Any]:
+    return {"alert": Alert.from_row(rule_models.Alert.model_validate(payload["alert"]))}
+
+
+@kind(EventType.ALERT_RAISED, _alert)
+@strawberry.type(description="A rule fired on the call.")
+class AlertRaisedEvent(CallEvent):
+    alert: Alert
+
+
+@kind(EventType.ALERT_ACKNOWLEDGED, _alert)
+@strawberry.type(description="A supervisor acknowledged one of the call's alerts.")
+class AlertAcknowledgedEvent(CallEvent):
+    alert: Alert
+
+
+@kind(EventType.ALERT_RESOLVED, _alert)
+@strawberry.type(description="A supervisor resolved one of the call's alerts.")
+class AlertResolvedEvent(CallEvent):
+    alert: Alert
 
 
 EVENT_TYPES: tuple[type[CallEvent], ...] = tuple(k.graphql_type for k in KINDS.values())

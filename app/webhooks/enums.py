@@ -11,3 +11,4 @@ class DeliveryStatus(StrEnum):
 
 class WebhookEventType(StrEnum):
     CALL_ENDED = "call.ended"
+    CALL_ALERT = "call.alert"

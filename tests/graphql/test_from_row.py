@@ -7,8 +7,9 @@ from sqlmodel import SQLModel
 from app.calls import models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
 from app.calls.reads import TranscriptRow
-from app.graphql import types
+from app.graphql import alerts, types
 from app.graphql.from_row import DECLARED, copied_fields
+from app.rules import models as rule_models
 
 ROWS: dict[type, tuple[type, ...]] = {
     types.CallObjective: (models.CallObjective,),
@@ -20,6 +21,7 @@ ROWS: dict[type, tuple[type, ...]] = {
     types.SupervisorAction: (models.SupervisorAction,),
     types.CoachingRecommendation: (models.CoachingRecommendation,),
     types.LiveCall: (models.LiveCall,),
+    alerts.Alert: (rule_models.Alert,),
 }
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 

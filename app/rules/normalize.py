@@ -1,0 +1,17 @@
+"""Text as phrases are matched: whole words, regardless of case and accents.
+
+Both a rule's phrases and each line go through ``normalized``, so "Speak to a MANAGER!"
+and "speak to a manager" meet, and "José" matches "jose". Words are padded with
+spaces, so a phrase matches whole words only ("lawyer" is not in "lawyers").
+"""
+
+import unicodedata
+
+
+def normalized(text: str) -> str:
+    """Casefolded, NFKD, combining marks dropped, every run of non-alphanumerics one space,
+    with a space on either side."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = "".join(char if char.isalnum() else " " for char in bare).split()
+    return f" {' '.join(words)} " if words else " "
