@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "callAnalytics": EVERYONE,
     "campaignReport": EVERYONE,
     "webhookDeliveries": ADMIN,
+    "alerts": EVERYONE,
+    "rules": SUPERVISOR,
     # the voice pipeline's writes
     "startLiveCall": PIPELINE,
     "updateCallStatus": PIPELINE,
@@ -48,6 +50,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "addSupervisorAction": SUPERVISOR,
     "addCoachingRecommendation": SUPERVISOR,
     "createCampaign": SUPERVISOR,
+    "createRule": SUPERVISOR,
+    "updateRule": SUPERVISOR,
+    "deleteRule": SUPERVISOR,
+    "acknowledgeAlert": SUPERVISOR,
+    "resolveAlert": SUPERVISOR,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.calls.enums import EventType
+from app.calls.enums import ALERT_EVENTS, EventType
 from app.calls.hooks import CallHooks
 from app.calls.models import CallEvent, LiveCall
 from app.core.pubsub import PubSub
@@ -26,7 +26,11 @@ from app.core.store import Store
 log = logging.getLogger(__name__)
 
 BOARD_CHANNEL = "board"
-BOARD_EVENTS = frozenset({EventType.CALL_STARTED, EventType.STATUS_CHANGED, EventType.CALL_ENDED})
+BOARD_EVENTS = frozenset(
+    {EventType.CALL_STARTED, EventType.STATUS_CHANGED, EventType.CALL_ENDED, *ALERT_EVENTS}
+)
+ALERTS_CHANNEL = "alerts"
+"""The alerts stream's doorbell (``app.rules.streams``): every ALERT_* event of every call."""
 
 
 def call_channel(call_id: str) -> str:
@@ -132,6 +136,8 @@ async def publish(pubsub: PubSub, events: Sequence[Event]) -> None:
             await pubsub.publish(call_channel(event.call_id), message)
             if event.type in BOARD_EVENTS:
                 await pubsub.publish(BOARD_CHANNEL, message)
+            if event.type in ALERT_EVENTS:
+                await pubsub.publish(ALERTS_CHANNEL, message)
         except Exception:
             # Committed is committed: subscribers refill from the log.
             log.exception("publishing event %s#%d failed", event.call_id, event.seq)

@@ -7,9 +7,10 @@ board of N calls costs the same number of statements as a board of one.
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple, TypeVar
+from enum import StrEnum
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,6 +38,44 @@ async def get_call(session: AsyncSession, call_id: str, *, scope: Scope) -> Live
     return (await session.exec(query)).first()
 
 
+class CallOrder(StrEnum):
+    NEWEST = "NEWEST"
+    ATTENTION = "ATTENTION"
+    """Open CRITICAL alerts first, then open WARNING, then the most negative sentiment, then newest."""
+
+
+def _order_keys(order: CallOrder) -> list[Any]:
+    """The columns a board is sorted by, each descending, the call's id last (unique)."""
+    newest = [col(LiveCall.created_at), col(LiveCall.id)]
+    if order is CallOrder.NEWEST:
+        return newest
+    return [
+        col(LiveCall.open_critical),
+        col(LiveCall.open_warning),
+        col(SentimentAnalysis.negative_percentage),
+        *newest,
+    ]
+
+
+def _after(keys: list[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows after ``values`` in descending order of ``keys``: (k1 < v1) or (k1 = v1 and k2 < v2) or ..."""
+    condition: ColumnElement[bool] = false()
+    for index in range(len(keys) - 1, -1, -1):
+        condition = or_(keys[index] < values[index], and_(keys[index] == values[index], condition))
+    return condition
+
+
+async def _cursor(session: AsyncSession, call: LiveCall, order: CallOrder) -> tuple[Any, ...]:
+    """The values of the order's keys for ``call``, the last of the previous page."""
+    if order is CallOrder.NEWEST:
+        return (call.created_at, call.id)
+    sentiment = await session.exec(
+        select(SentimentAnalysis.negative_percentage).where(SentimentAnalysis.live_call_id == call.id)
+    )
+    negative = sentiment.first()
+    return (call.open_critical, call.open_warning, negative, call.created_at, call.id)
+
+
 async def list_calls(
     session: AsyncSession,
     *,
@@ -45,13 +84,19 @@ async def list_calls(
     campaign_id: str | None = None,
     first: int,
     after: str | None = None,
+    order: CallOrder = CallOrder.NEWEST,
 ) -> list[LiveCall]:
-    """Newest first, only calls in ``scope``; ``after`` is the callId of the previous page's last call.
+    """Newest first (or by attention), only calls in ``scope``; ``after`` is the callId of the
+    previous page's last call.
 
     A ``campaign_id`` outside the scope is FORBIDDEN rather than an empty page, so a
-    dashboard misconfigured with the wrong campaign says so.
+    dashboard misconfigured with the wrong campaign says so. By attention, a call whose
+    alerts or sentiment moved between two pages may show on both or neither.
     """
+    keys = _order_keys(order)
     query = select(LiveCall).where(scope.where(LiveCall.campaign_id))
+    if order is CallOrder.ATTENTION:
+        query = query.join(SentimentAnalysis, col(SentimentAnalysis.live_call_id) == col(LiveCall.id))
     if statuses:
         query = query.where(col(LiveCall.status).in_(statuses))
     if campaign_id is not None:
@@ -61,15 +106,8 @@ async def list_calls(
         cursor = await get_call(session, after, scope=scope)
         if cursor is None:
             raise InvalidInput("after", f"no call with callId {after!r} to page after")
-        assert cursor.id is not None
-        created: datetime = cursor.created_at
-        query = query.where(
-            or_(
-                col(LiveCall.created_at) < created,
-                (col(LiveCall.created_at) == created) & (col(LiveCall.id) < cursor.id),
-            )
-        )
-    query = query.order_by(col(LiveCall.created_at).desc(), col(LiveCall.id).desc()).limit(first)
+        query = query.where(_after(keys, await _cursor(session, cursor, order)))
+    query = query.order_by(*(key.desc() for key in keys)).limit(first)
     return list((await session.exec(query)).all())
 
 

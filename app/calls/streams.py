@@ -42,6 +42,10 @@ async def _subscribed(pubsub: PubSub, channel: str, *, coalesce: bool = False) -
         raise ShuttingDown("the server is shutting down; subscribe again") from error
 
 
+subscribed = _subscribed
+"""For the streams of the features built on calls (``app.rules.streams``)."""
+
+
 async def _load_call(db: Database, call_id: str, scope: Scope) -> LiveCall:
     async with db.read() as session:
         call = await reads.get_call(session, call_id, scope=scope)

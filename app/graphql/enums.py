@@ -22,6 +22,7 @@ from app.calls.enums import (
     Speaker,
     SupervisorActionType,
 )
+from app.calls.reads import CallOrder
 
 strawberry.enum(CallStatus, description="Where a call is in its lifecycle.")
 strawberry.enum(Speaker, description="Who spoke a transcript line.")
@@ -42,6 +43,14 @@ strawberry.enum(
 strawberry.enum(RecommendationType, description="Kind of coaching tip.")
 strawberry.enum(PipelineService, description="A voice pipeline stage.")
 strawberry.enum(ServiceStatus, description="A pipeline stage's health.")
+strawberry.enum(
+    CallOrder,
+    name="LiveCallOrder",
+    description=(
+        "NEWEST: newest first. ATTENTION: most open CRITICAL alerts first, then open WARNING, "
+        "then the most negative sentiment, then newest."
+    ),
+)
 CallEventType = enums.EventType
 strawberry.enum(CallEventType, name="CallEventType", description="Kinds of change in a call's event log.")
 

@@ -23,12 +23,17 @@ from app.calls.models import (
 )
 from app.calls.reads import TranscriptRow
 from app.core.db import Database
+from app.rules import reads as alert_reads
+from app.rules.enums import AlertStatus
+from app.rules.models import Alert
 
 Key = TypeVar("Key")
 Value = TypeVar("Value")
 
 TranscriptKey = tuple[int, int, int | None]
 """(live call id, first, after)"""
+AlertsKey = tuple[int, AlertStatus | None]
+"""(live call id, status)"""
 
 
 class Loaders:
@@ -88,6 +93,21 @@ class Loaders:
     @cached_property
     def transcripts(self) -> DataLoader[TranscriptKey, list[TranscriptRow]]:
         return DataLoader(load_fn=self._load_transcripts)
+
+    @cached_property
+    def alerts(self) -> DataLoader[AlertsKey, list[Alert]]:
+        return DataLoader(load_fn=self._load_alerts)
+
+    async def _load_alerts(self, keys: list[AlertsKey]) -> list[list[Alert]]:
+        """One statement per status asked for (a board asks the same of every call)."""
+        found: dict[AlertsKey, list[Alert]] = {}
+        async with self._db.read() as session:
+            for status in {status for _, status in keys}:
+                ids = [call for call, s in keys if s == status]
+                rows = await alert_reads.alerts_by_call(session, ids, status=status)
+                for call in ids:
+                    found[(call, status)] = rows.get(call, [])
+        return [found[key] for key in keys]
 
     def _many(
         self,

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from app.calls import reads
+from app.calls.reads import CallOrder
 from app.core.errors import InvalidInput
 from app.graphql.context import Context
 from app.graphql.enums import CallStatus
@@ -25,7 +26,7 @@ class Query:
             row = await reads.get_call(session, call_id, scope=info.context.scope)
         return LiveCall.from_row(row, loaders=info.context.loaders) if row else None
 
-    @strawberry.field(description="Calls for the supervisors' board, newest first.")
+    @strawberry.field(description="Calls for the supervisors' board, newest first or by attention.")
     async def live_calls(
         self,
         info: Info[Context, None],
@@ -45,6 +46,7 @@ class Query:
             str | None,
             strawberry.argument(description="callId of the last call of the previous page."),
         ] = None,
+        order_by: CallOrder = CallOrder.NEWEST,
     ) -> list[LiveCall]:
         settings = info.context.settings
         count = settings.calls_page_default if first is None else first
@@ -58,5 +60,6 @@ class Query:
                 campaign_id=campaign_id,
                 first=count,
                 after=after,
+                order=order_by,
             )
         return [LiveCall.from_row(row, loaders=info.context.loaders) for row in rows]

@@ -5,7 +5,8 @@ from functools import partial
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
-from app.graphql import mutations, queries
+from app.graphql import mutations, queries, subscriptions
+from app.graphql.alerts import AlertMutation, AlertQuery, AlertSubscription
 from app.graphql.analytics import AnalyticsQuery
 from app.graphql.authorization import Authorization
 from app.graphql.campaigns import CampaignMutation, CampaignQuery
@@ -18,12 +19,17 @@ from app.graphql.introspection import Introspection
 from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.retry import retrying_mutations
+from app.graphql.rules import RuleMutation, RuleQuery
 from app.graphql.sharing import SharingExecutor
-from app.graphql.subscriptions import Subscription
 from app.graphql.webhooks import WebhookQuery
 
-Query = merge_types("Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery))
-Mutation = merge_types("Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation))
+Query = merge_types(
+    "Query", (queries.Query, CampaignQuery, AnalyticsQuery, WebhookQuery, RuleQuery, AlertQuery)
+)
+Mutation = merge_types(
+    "Mutation", (mutations.Mutation, ObjectiveMutation, CampaignMutation, RuleMutation, AlertMutation)
+)
+Subscription = merge_types("Subscription", (subscriptions.Subscription, AlertSubscription))
 
 # QueryDepthLimiter and MaxAliasesLimiter make a new rule class per instance, so as
 # per-request factories they defeat ValidationCache, which keys on the rule classes

@@ -17,6 +17,7 @@ from app.calls.ranges import TRANSCRIPT_AFTER
 from app.calls.reads import TranscriptRow
 from app.core.errors import InvalidInput
 from app.core.validation import in_range
+from app.graphql.alerts import Alert, Attention
 from app.graphql.enums import (
     CallStatus,
     EnergyLevel,
@@ -33,6 +34,7 @@ from app.graphql.enums import (
 )
 from app.graphql.from_row import FromRow
 from app.graphql.loaders import Loaders, loaded
+from app.graphql.rule_enums import AlertStatus
 
 
 @strawberry.type(
@@ -205,9 +207,11 @@ class LiveCall:
         )
     )
     paused_by: str | None = strawberry.field(description="Who paused it: the token's subject.")
+    open_alerts: strawberry.Private[tuple[int, int, int]]
 
     from_row = FromRow[models.LiveCall](
         id=_stored_id,
+        open_alerts=lambda row: (row.open_critical, row.open_warning, row.open_info),
         phone=lambda row: row.customer_phone,
         status=lambda row: CallStatus(row.status),
         current_speaker=lambda row: Speaker(row.current_speaker) if row.current_speaker else None,
@@ -220,6 +224,15 @@ class LiveCall:
         return (
             mask_phone(self.phone) if principal is not None and principal.role is Role.VIEWER else self.phone
         )
+
+    @strawberry.field(description="The call's open alerts by severity: what the board orders by.")
+    def attention(self) -> Attention:
+        return Attention.of(*self.open_alerts)
+
+    @strawberry.field(description="The call's alerts, newest first.")
+    async def alerts(self, status: AlertStatus | None = None) -> list[Alert]:
+        rows = await self.loaders.alerts.load((self.id, status))
+        return [Alert.from_row(row) for row in rows]
 
     @strawberry.field(description="The call's objectives, by order.")
     async def objectives(self) -> list[CallObjective]:

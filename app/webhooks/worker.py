@@ -253,6 +253,9 @@ class WebhookWorker:
         while (left := deadline - time.monotonic()) > 0:
             with suppress(TimeoutError):
                 message = await asyncio.wait_for(bell.get(), left)
-                if message is None or Event.from_json(message).type is EventType.CALL_ENDED:
+                if message is None or Event.from_json(message).type in (
+                    EventType.CALL_ENDED,
+                    EventType.ALERT_RAISED,
+                ):
                     bell.drain()
                     return
