@@ -12,13 +12,28 @@ from pathlib import Path
 import pytest
 
 from app.simulator.cli import simulate
-from app.simulator.script import SCRIPTS_DIR, load
+from app.simulator.script import SCRIPTS_DIR, load, parse
 from tests.browser import Browser, Page
 from tests.documents import export_manifest
 from tests.live import LiveServer
 
 MANAGER = load(SCRIPTS_DIR / "manager-request.json")
-QUIET = load(SCRIPTS_DIR / "price-objection.json")
+# An angrier call with no alert: its status changes carry its sentiment to the board before the
+# manager request, so only the open CRITICAL alert can put the manager call above it.
+ANGRY = parse(
+    "angry",
+    {
+        "call": load(SCRIPTS_DIR / "price-objection.json").call,
+        "steps": [
+            {"status": "CONNECTED"},
+            {"customer": "This is unacceptable.", "sentiment": "NEGATIVE", "interim": False},
+            {"customer": "I am very unhappy with you.", "sentiment": "NEGATIVE", "interim": False},
+            {"status": "ON_HOLD"},
+            {"status": "CONNECTED"},
+            {"wait": 60, "end": True},
+        ],
+    },
+)
 # The manager request comes about 25 s into the call and the call goes on for about 50 s more:
 # a few seconds each at this speed, time enough to acknowledge and resolve while it is live.
 SPEED = 8
@@ -46,11 +61,11 @@ async def test_a_manager_request_raises_a_critical_alert_that_the_supervisor_ack
     await _open_monitor(page, server)
     sound_before = await page.evaluate("document.getElementById('sound').dataset.state")
     await page.click("#sound")  # the first interaction arms the sound, as browsers require
-    # The manager call starts first; the quiet one after it is newer, so it is listed above it.
+    # The manager call starts first; the angry one after it is newer and more negative: above it.
     playing = asyncio.create_task(
         simulate(
             url=server.http_url,
-            scripts=[MANAGER, QUIET],
+            scripts=[MANAGER, ANGRY],
             calls=2,
             speed=SPEED,
             prefix="alerting",
@@ -95,7 +110,7 @@ async def test_a_manager_request_raises_a_critical_alert_that_the_supervisor_ack
 
     assert [(call.status, call.error) for call in played] == [("ENDED", None)] * 2
     assert sound_before == "locked"
-    assert order_before == ["alerting-2", "alerting-1"]  # newest first while neither has an alert
+    assert order_before == ["alerting-2", "alerting-1"]
     assert (badge["testid"], badge["severity"], badge["count"]) == ("alert-badge", "CRITICAL", "1")
     assert "1" in badge["text"]
     assert (raised["severity"], raised["status"]) == ("CRITICAL", "OPEN")

@@ -11,9 +11,9 @@ const BEEP_SECONDS = 0.14;
 const TONE_HZ = 880;
 const VOLUME = 0.08;
 const SOUND_TEXT = {
-  locked: "🔇 sound: click to arm",
-  on: "🔔 sound on",
-  off: "🔕 sound off",
+  locked: "sound: click to arm",
+  on: "♪ sound on",
+  off: "sound off",
 };
 
 export class Alarm {
@@ -35,13 +35,14 @@ export class Alarm {
       this.arm();
       if (!this.context) return;
       this.armedByButton = this.button.contains(event.target);
-      for (const kind of ["pointerdown", "keydown"]) removeEventListener(kind, arm, true);
+      for (const kind of ["click", "keydown"]) removeEventListener(kind, arm, true);
     };
-    for (const kind of ["pointerdown", "keydown"]) addEventListener(kind, arm, true);
+    for (const kind of ["click", "keydown"]) addEventListener(kind, arm, true);
     this.showSound();
   }
 
-  // Called in a user gesture's handler: the one moment a page may start audio.
+  // Called in a user gesture's handler (a click, a key; not a press, which would sit between the
+  // press and the release of a click on the board): the one moment a page may start audio.
   arm() {
     if (!this.context) {
       const AudioContext = window.AudioContext ?? window.webkitAudioContext;
@@ -96,7 +97,7 @@ export class Alarm {
       ...critical.map((call) =>
         h(
           "button",
-          { type: "button", class: "banner-call", dataset: { callId: call.callId }, onclick: () => this.onOpen(call.callId) },
+          { type: "button", class: "banner-call", dataset: { openCall: call.callId }, onclick: () => this.onOpen(call.callId) },
           `${call.customerName} (${call.attention.critical})`,
         ),
       ),
