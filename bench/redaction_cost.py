@@ -34,7 +34,7 @@ SPEECH = (
 )
 
 
-def _bodies(calls: int) -> list[dict[str, Any]]:
+def speech_bodies(calls: int) -> list[dict[str, Any]]:
     return [
         {"query": ADD_LINE, "variables": {"callId": f"call-{n}", "text": text, "speaker": "CUSTOMER"}}
         for text in SPEECH
@@ -45,7 +45,7 @@ def _bodies(calls: int) -> list[dict[str, Any]]:
 def _measure(workdir: Path, sizes: Sizes, name: str, redact: str) -> wrk.Result:
     with app_server(workdir, name, REDACT=redact) as server:
         uvloop.run(start_calls(server, sizes.calls))
-        return load(server, _bodies(sizes.calls), sizes, workdir)
+        return load(server, speech_bodies(sizes.calls), sizes, workdir)
 
 
 def run(workdir: Path, smoke: bool) -> Figure:

@@ -5,13 +5,19 @@ and "speak to a manager" meet, and "José" matches "jose". Words are padded with
 spaces, so a phrase matches whole words only ("lawyer" is not in "lawyers").
 """
 
+import re
 import unicodedata
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalized(text: str) -> str:
     """Casefolded, NFKD, combining marks dropped, every run of non-alphanumerics one space,
-    with a space on either side."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    words = "".join(char if char.isalnum() else " " for char in bare).split()
-    return f" {' '.join(words)} " if words else " "
+    with a space on either side. Runs on every final line: ASCII text skips the Unicode steps."""
+    if text.isascii():
+        bare = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = _NOT_WORD.sub(" ", bare).strip()
+    return f" {words} " if words else " "
