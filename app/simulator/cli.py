@@ -14,6 +14,7 @@ from app.simulator.agent import ObedientAgent, play_obeying
 from app.simulator.client import ApiError, GraphQLClient, token_claims
 from app.simulator.dev_tokens import development_tokens
 from app.simulator.display import Bars, Display, Lines
+from app.simulator.example_rules import ensure_example_rules
 from app.simulator.player import PROGRESS_EVERY, CallPlayer, CallState, Supervisor
 from app.simulator.script import Script, ScriptError, available, load, resolve
 
@@ -79,6 +80,12 @@ def add_arguments(parser: argparse.ArgumentParser, settings: Settings) -> None:
         default="auto",
         help="bars redrawn in place (a terminal) or a line per change (default: bars on a terminal)",
     )
+    parser.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="do not create the example rules (a manager request, a missing recording disclosure, "
+        "a long hold) that are missing from the server",
+    )
     parser.add_argument("--list", action="store_true", help="list the scripts and exit")
 
 
@@ -117,9 +124,19 @@ def run(args: argparse.Namespace, settings: Settings, out: TextIO = sys.stdout) 
             wait=args.wait,
             out=out,
             style=style,
+            example_rules=not args.no_rules,
         )
     )
     return 0 if calls and all(call.status == "ENDED" for call in calls) else 1
+
+
+async def _example_rules(url: str, token: str | None) -> str:
+    # A client of its own: the progress display counts the calls' requests and errors only.
+    client = GraphQLClient(url, token=token)
+    try:
+        return (await ensure_example_rules(client)).summary()
+    finally:
+        await client.close()
 
 
 async def simulate(
@@ -135,8 +152,12 @@ async def simulate(
     wait: float = 15,
     out: TextIO = sys.stdout,
     style: str = "lines",
+    example_rules: bool = False,
 ) -> list[CallState]:
-    """Play ``calls`` calls (scripts taken in turn) at once; each starts ``stagger`` call-seconds apart."""
+    """Play ``calls`` calls (scripts taken in turn) at once; each starts ``stagger`` call-seconds apart.
+
+    With ``example_rules``, the example rules missing from the server are created first (the
+    command does it unless told ``--no-rules``), so the calls raise alerts to watch."""
     client = GraphQLClient(url, token=token)
     claims = token_claims(token)
     supervisor = (
@@ -149,6 +170,8 @@ async def simulate(
         except ApiError as error:
             out.write(f"{error}\n")
             return []
+        if example_rules:
+            out.write(f"{await _example_rules(url, token)}\n")
         link = {"call": states[0].call_id, **({"token": monitor_token} if monitor_token else {})}
         monitor = httpx.URL(url).copy_with(path="/monitor/", params=link)
         out.write(f"Playing {calls} call(s) at speed {speed:g} against {url}\nWatch live: {monitor}\n")

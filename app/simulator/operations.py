@@ -83,3 +83,8 @@ ACKNOWLEDGE = """
 mutation SimAcknowledge($instructionId: ID!, $outcome: InstructionOutcome!, $detail: String) {
   acknowledgeInstruction(instructionId: $instructionId, outcome: $outcome, detail: $detail) { status }
 }"""
+RULES = """
+query SimRules { rules { id name campaignId } }"""
+
+CREATE_RULE = """
+mutation SimCreateRule($input: RuleInput!) { createRule(input: $input) { id name } }"""

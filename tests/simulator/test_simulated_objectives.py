@@ -14,6 +14,9 @@ EXPECTED = {
     "demo-booking": ["COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED"],
     "price-objection": ["MISSED", "COMPLETED", "COMPLETED", "MISSED", "COMPLETED"],
     "quick-callback": ["PENDING", "PENDING", "PENDING", "MISSED", "COMPLETED"],
+    "manager-request": ["PENDING", "PENDING", "COMPLETED", "PENDING", "MISSED"],
+    "skipped-disclosure": ["COMPLETED", "PENDING", "PENDING", "MISSED", "COMPLETED"],
+    "long-hold": ["PENDING", "PENDING", "PENDING", "PENDING", "COMPLETED"],
 }
 OBJECTIVES = """
 query($callId: String!) {

@@ -1,6 +1,8 @@
 // The supervisors' board: the liveCalls query, kept current by the liveCalls subscription
-// (calls started, changing status, ended). The feed has no resume point, so the page
-// reloads the list whenever the WebSocket reconnects.
+// (calls started, changing status, ended, alerts raised, acknowledged, resolved). The feed
+// has no resume point, so the page reloads the list whenever the WebSocket reconnects.
+// Calls that need a supervisor come first, as liveCalls(orderBy: ATTENTION) lists them, and
+// move up or down as alert events change their open alerts.
 
 import { byId, clock, h, label } from "./dom.js";
 import { phaseNow } from "./phases.js";
@@ -10,8 +12,9 @@ const EMPTY = "No calls yet. Play one with ";
 const SIGNED_OUT = "Sign in to see the calls.";
 
 export class Board {
-  constructor({ api, socket, notify, onSelect, onSignedOut }) {
+  constructor({ api, socket, notify, alarm, onSelect, onSignedOut }) {
     this.api = api;
+    this.alarm = alarm;
     this.notify = notify;
     this.onSelect = onSelect;
     this.onSignedOut = onSignedOut;
@@ -28,7 +31,7 @@ export class Board {
     socket.subscribe({
       query: BOARD_FEED,
       next: (payload) => {
-        if (payload.data) this.put(payload.data.liveCalls.call);
+        if (payload.data) this.event(payload.data.liveCalls);
       },
       error: (errors) => {
         const code = errors[0]?.extensions?.code;
@@ -58,6 +61,13 @@ export class Board {
     this.render();
   }
 
+  // A critical count that grows on ALERT_RAISED is a new CRITICAL alert on that call.
+  event({ type, sequence, call }) {
+    const before = this.calls.get(call.callId)?.attention?.critical ?? 0;
+    this.put(call);
+    if (type === "ALERT_RAISED" && (call.attention?.critical ?? 0) > before) this.alarm.critical(call.callId, sequence);
+  }
+
   put(call, { render = true } = {}) {
     this.calls.set(call.callId, { ...this.calls.get(call.callId), ...call });
     if (render) this.render();
@@ -71,8 +81,9 @@ export class Board {
   render() {
     const calls = [...this.calls.values()]
       .filter((call) => this.showEnded.checked || call.status !== "ENDED" || call.callId === this.selected)
-      .sort((a, b) => (a.status === "ENDED") - (b.status === "ENDED") || b.startTime.localeCompare(a.startTime));
+      .sort(byAttention);
     this.list.replaceChildren(...calls.map((call) => this.row(call)));
+    this.alarm.showCalls(this.signedOut ? [] : [...this.calls.values()]);
     const live = [...this.calls.values()].filter((call) => call.status !== "ENDED").length;
     byId("board-count").textContent = this.signedOut ? "" : `${live} live`;
     const empty = byId("board-empty");
@@ -85,15 +96,20 @@ export class Board {
     return h(
       "li",
       {
-        class: `board-row ${call.callId === this.selected ? "selected" : ""}`,
-        dataset: { callId: call.callId, status: call.status },
+        class: `board-row ${call.callId === this.selected ? "selected" : ""} ${call.attention?.critical ? "critical" : ""}`,
+        dataset: { callId: call.callId, status: call.status, severity: call.attention?.highestSeverity ?? "" },
         tabindex: 0,
       },
       h(
         "div",
         { class: "board-line" },
         h("b", {}, call.customerName),
-        h("span", { class: "status", dataset: { status: call.status } }, label(call.status)),
+        h(
+          "span",
+          { class: "board-tags" },
+          badge(call.attention),
+          h("span", { class: "status", dataset: { status: call.status } }, label(call.status)),
+        ),
       ),
       h(
         "div",
@@ -111,6 +127,34 @@ export class Board {
       if (call) element.textContent = elapsed(call);
     }
   }
+}
+
+// Live calls before ended ones; then open CRITICAL alerts, open WARNING alerts, the most
+// negative sentiment, and the newest first (the order of liveCalls(orderBy: ATTENTION)).
+export function byAttention(a, b) {
+  const count = (call, key) => call.attention?.[key] ?? 0;
+  return (
+    (a.status === "ENDED") - (b.status === "ENDED") ||
+    count(b, "critical") - count(a, "critical") ||
+    count(b, "warning") - count(a, "warning") ||
+    (b.sentiment?.negativePercentage ?? 0) - (a.sentiment?.negativePercentage ?? 0) ||
+    b.startTime.localeCompare(a.startTime)
+  );
+}
+
+// The call's open alerts, coloured by the most severe; nothing while it has none.
+function badge(attention) {
+  if (!attention?.openAlerts) return null;
+  const { openAlerts, critical, warning, info, highestSeverity } = attention;
+  return h(
+    "span",
+    {
+      class: `alert-badge ${highestSeverity.toLowerCase()}`,
+      dataset: { testid: "alert-badge", severity: highestSeverity, count: openAlerts },
+      title: `${openAlerts} open alert(s): ${critical} critical, ${warning} warning, ${info} info`,
+    },
+    `⚠ ${openAlerts}`,
+  );
 }
 
 // Live calls count up from their start; an ended one shows the duration the pipeline reported.

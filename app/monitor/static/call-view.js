@@ -3,6 +3,7 @@
 // stream or the connection is interrupted, so nothing is missed and nothing is twice.
 
 import { AgentPanel, INSTRUCTION_EVENTS } from "./agent-panel.js";
+import { AlertsPanel } from "./alerts.js";
 import { byId, clock, h, label, meter, money, percent, timeOfDay } from "./dom.js";
 import { phaseNow } from "./phases.js";
 import { CALL_EVENTS, LIVE_CALL, MORE_TRANSCRIPT, SUPERVISOR_ACTION, TRANSCRIPT_PAGE } from "./queries.js";
@@ -35,8 +36,9 @@ const DETAILS_HINT = "Details for the action (optional)";
 const ENDED_HINT = "The call has ended: no more actions";
 
 export class CallView {
-  constructor({ api, socket, supervisor, notify, onCall, onSignedOut }) {
+  constructor({ api, socket, supervisor, notify, alarm, onCall, onSignedOut }) {
     this.api = api;
+    this.alarm = alarm;
     this.socket = socket;
     this.supervisor = supervisor;
     this.notify = notify;
@@ -46,6 +48,12 @@ export class CallView {
     this.section = byId("call");
     this.transcript = byId("transcript");
     this.agent = new AgentPanel({ api, notify });
+    // An open CRITICAL alert keeps the call's header red until it is resolved.
+    this.alerts = new AlertsPanel({
+      api,
+      notify,
+      onChange: () => this.section.classList.toggle("critical", this.alerts.openCritical),
+    });
     this.renderActionButtons();
     this.setControls({ enabled: false });
   }
@@ -87,7 +95,11 @@ export class CallView {
       this.notify(`No call ${callId}`, "error");
       return;
     }
-    const { objectives, phases, transcripts, performanceMetrics, sentiment, systemConfig } = call;
+    const { objectives, phases, transcripts, performanceMetrics, sentiment, systemConfig, alerts } = call;
+    // The board keeps each call's attention current from its own feed: a copy loaded here
+    // would go stale, and overwrite it, with the next change of the call.
+    delete call.attention;
+    delete call.alerts;
     this.state = {
       call,
       objectives,
@@ -103,6 +115,7 @@ export class CallView {
     this.lines = new Map();
     this.transcript.replaceChildren();
     for (const line of transcripts) this.putLine(line);
+    this.alerts.load(alerts);
     if (transcripts.length === TRANSCRIPT_PAGE) await this.loadRestOfTranscript(generation);
     if (generation !== this.generation) return;
     byId("placeholder").hidden = true;
@@ -235,6 +248,14 @@ export class CallView {
         for (const tip of state.tips) tip.isActive = false;
         this.renderCoaching();
         this.setCall(event.call);
+        break;
+      case "AlertRaisedEvent":
+        this.alerts.put(event.alert);
+        if (event.alert.severity === "CRITICAL") this.alarm.critical(this.callId, event.alert.sequence);
+        break;
+      case "AlertAcknowledgedEvent":
+      case "AlertResolvedEvent":
+        this.alerts.put(event.alert);
         break;
       default:
         if (INSTRUCTION_EVENTS.has(event.__typename)) this.agent.apply(event);

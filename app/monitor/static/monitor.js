@@ -1,6 +1,7 @@
 // The monitor page's entry point: wires the board, the call view, the connection and
 // server status, and the supervisor's identity. `?call=ID` opens a call directly.
 
+import { Alarm } from "./alarm.js";
 import { Api, readToken, tokenClaims } from "./api.js";
 import { Board } from "./board.js";
 import { CallView } from "./call-view.js";
@@ -64,6 +65,8 @@ const socket = api.socket((state, detail) => {
   if (state === "closed" && /^440[13]/.test(detail ?? "")) signedOut();
 });
 
+const alarm = new Alarm({ onOpen: (callId) => select(callId) });
+
 // The server refused the token (or there is none): say how to sign in, and show no calls.
 function signedOut() {
   byId("auth-help").hidden = false;
@@ -76,11 +79,12 @@ const view = new CallView({
   socket,
   supervisor: supervisorIdentity(byId("supervisor-name"), token),
   notify,
+  alarm,
   onCall: (call) => board.put(call),
   onSignedOut: signedOut,
 });
 
-board = new Board({ api, socket, notify, onSelect: select, onSignedOut: signedOut });
+board = new Board({ api, socket, notify, alarm, onSelect: select, onSignedOut: signedOut });
 
 function select(callId, { push = true } = {}) {
   board.select(callId);

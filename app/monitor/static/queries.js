@@ -29,10 +29,18 @@ const INSTRUCTION = `fragment InstructionFields on AgentInstruction {
   id kind text target priority source createdBy status detail createdAt deliveredAt acknowledgedAt
   sequence dueAt
 }`;
+const ATTENTION = `fragment AttentionFields on Attention { openAlerts critical warning info highestSeverity }`;
+const ALERT = `fragment AlertFields on Alert {
+  id callId ruleId ruleName severity status reason matched raisedAt
+  acknowledgedAt acknowledgedBy resolvedAt resolvedBy note sequence
+}`;
 const BOARD_CALL = `fragment BoardCallFields on LiveCall {
   callId agentName customerName campaignName status startTime endTime duration currentPhase
   phases { phase status order startTime }
-}`;
+  attention { ...AttentionFields }
+  sentiment { negativePercentage }
+}
+${ATTENTION}`;
 
 export const TRANSCRIPT_PAGE = 1000;
 
@@ -48,9 +56,11 @@ export const LIVE_CALL = `query MonitorCall($callId: String!) {
     supervisorActions { ...ActionFields }
     coachingRecommendations { ...TipFields }
     instructions { ...InstructionFields }
+    attention { ...AttentionFields }
+    alerts { ...AlertFields }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION} ${ATTENTION} ${ALERT}`;
 
 export const MORE_TRANSCRIPT = `query MonitorTranscript($callId: String!, $after: Int!) {
   liveCall(callId: $callId) { transcripts(first: ${TRANSCRIPT_PAGE}, after: $after) { ...LineFields } }
@@ -77,11 +87,16 @@ export const CALL_EVENTS = `subscription MonitorEvents($callId: String!, $afterS
     ... on InstructionSentEvent { instruction { ...InstructionFields } }
     ... on InstructionDeliveredEvent { instruction { ...InstructionFields } }
     ... on InstructionAcknowledgedEvent { instruction { ...InstructionFields } }
+    ... on AlertRaisedEvent { alert { ...AlertFields } }
+    ... on AlertAcknowledgedEvent { alert { ...AlertFields } }
+    ... on AlertResolvedEvent { alert { ...AlertFields } }
   }
 }
-${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION}`;
+${CALL} ${LINE} ${PHASE} ${METRICS} ${SENTIMENT} ${SYSTEM} ${ACTION} ${TIP} ${INSTRUCTION} ${ALERT}`;
 
-export const BOARD = `query MonitorBoard { liveCalls(first: 100) { ...BoardCallFields } }
+// The board lists the calls that need a supervisor first (open CRITICAL alerts, then WARNING,
+// then the most negative sentiment); board.js keeps that order as alert events arrive.
+export const BOARD = `query MonitorBoard { liveCalls(first: 100, orderBy: ATTENTION) { ...BoardCallFields } }
 ${BOARD_CALL}`;
 
 export const BOARD_FEED = `subscription MonitorBoardFeed { liveCalls { type sequence call { ...BoardCallFields } } }
@@ -99,3 +114,13 @@ export const SEND_AGENT_INSTRUCTION = `mutation MonitorCoachAgent($callId: Strin
   sendAgentInstruction(callId: $callId, text: $text) { ...InstructionFields }
 }
 ${INSTRUCTION}`;
+
+export const ACKNOWLEDGE_ALERT = `mutation MonitorAcknowledgeAlert($alertId: ID!) {
+  acknowledgeAlert(alertId: $alertId) { ...AlertFields }
+}
+${ALERT}`;
+
+export const RESOLVE_ALERT = `mutation MonitorResolveAlert($alertId: ID!, $note: String) {
+  resolveAlert(alertId: $alertId, note: $note) { ...AlertFields }
+}
+${ALERT}`;
