@@ -251,7 +251,12 @@ def to_graphql(event: Event, loaders: Loaders) -> CallEvent:
     )
 
 
-@strawberry.type(description="A change on the supervisors' board: a call started, changed status or ended.")
+@strawberry.type(
+    description=(
+        "A change on the supervisors' board: a call started, changed status or ended, "
+        "or one of its alerts was raised, acknowledged or resolved (its attention moved)."
+    )
+)
 class BoardEvent:
     type: CallEventType
     sequence: int = strawberry.field(description="The call's event sequence number.")

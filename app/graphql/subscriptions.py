@@ -54,7 +54,7 @@ class Subscription:
 
     @strawberry.subscription(
         description=(
-            "The board's feed: calls started, changing status, ended "
+            "The board's feed: calls started, changing status, ended, alerts raised, acknowledged, resolved "
             "(only the token's campaigns when it is scoped to some)."
         )
     )

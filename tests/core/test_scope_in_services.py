@@ -33,6 +33,12 @@ from app.core.errors import Forbidden, NotFound
 from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN, Scope
 from app.graphql.schema import schema
+from app.rules import alerts
+from app.rules import reads as alert_reads
+from app.rules import service as rules
+from app.rules.conditions import PhrasesSaid
+from app.rules.drafts import RuleDraft, RulePatch
+from app.rules.enums import Severity
 from app.webhooks import reads as webhook_reads
 from tests.factories import Api, call_args
 from tests.live import eventually
@@ -70,6 +76,8 @@ WRITES: dict[str, Write] = {
     ),
 }
 CAMPAIGN_WRITES = {"startLiveCall", "createCampaign"}
+RULE_WRITES = {"createRule", "updateRule", "deleteRule", "acknowledgeAlert", "resolveAlert"}
+"""Checked below, each on a rule and an alert of camp-b."""
 
 
 @pytest.fixture
@@ -85,7 +93,55 @@ def two_campaigns(api: Api) -> None:
 def test_every_mutation_is_checked_here() -> None:
     mutations = set(schema._schema.mutation_type.fields)  # type: ignore[union-attr]
 
-    assert mutations == {*WRITES, *CAMPAIGN_WRITES}
+    assert mutations == {*WRITES, *CAMPAIGN_WRITES, *RULE_WRITES}
+
+
+@pytest.fixture
+async def rule_and_alert_of_b(two_campaigns: None, api: Api, db: Database) -> tuple[str, str]:
+    draft = RuleDraft(
+        name="b rule", severity=Severity.WARNING, condition=PhrasesSaid(("alarm",)), campaign_id="camp-b"
+    )
+    async with db.write() as session:
+        rule = await rules.create_rule(session, scope=EVERY_CAMPAIGN, actor=None, draft=draft)
+    api.add_line("b", text="alarm")
+    async with db.read() as session:
+        (alert,) = await alert_reads.list_alerts(session, scope=EVERY_CAMPAIGN)
+    return str(rule.id), str(alert.id)
+
+
+async def test_managing_another_campaigns_rule_is_not_found_or_forbidden(
+    rule_and_alert_of_b: tuple[str, str], db: Database
+) -> None:
+    rule_id, _ = rule_and_alert_of_b
+    draft = RuleDraft(name="x", severity=Severity.INFO, condition=PhrasesSaid(("x",)), campaign_id="camp-b")
+    with pytest.raises(Forbidden):
+        async with db.write() as session:
+            await rules.create_rule(session, scope=CAMP_A, actor=None, draft=draft)
+    for change in (
+        partial(rules.update_rule, rule_id=rule_id, patch=RulePatch(enabled=False)),
+        partial(rules.delete_rule, rule_id=rule_id),
+    ):
+        with pytest.raises(NotFound):
+            async with db.write() as session:
+                await change(session, scope=CAMP_A)
+
+    async with db.read() as session:
+        assert [rule.enabled for rule in await rules.list_rules(session, scope=EVERY_CAMPAIGN)] == [True]
+        assert await rules.list_rules(session, scope=CAMP_A) == []
+
+
+@pytest.mark.parametrize("change", [alerts.acknowledge_alert, alerts.resolve_alert])
+async def test_acting_on_another_campaigns_alert_is_not_found(
+    rule_and_alert_of_b: tuple[str, str], db: Database, writes: WritePath, change: Callable[..., Any]
+) -> None:
+    _, alert_id = rule_and_alert_of_b
+
+    with pytest.raises(NotFound):
+        await writes.run(CAMP_A, partial(change, alert_id=alert_id))
+
+    async with db.read() as session:
+        assert [a.status for a in await alert_reads.list_alerts(session, scope=EVERY_CAMPAIGN)] == ["OPEN"]
+        assert await alert_reads.list_alerts(session, scope=CAMP_A) == []
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))
