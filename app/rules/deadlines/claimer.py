@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from app.calls.events import Transaction
 from app.calls.locks import lock_call
 from app.calls.writes import WritePath
-from app.core.db import Database
+from app.core.db import ConnectionLost, Database
 from app.core.errors import NotFound
 from app.core.scope import EVERY_CAMPAIGN
 from app.core.sqltypes import utcnow
@@ -73,6 +73,12 @@ class DeadlineClaimer:
                 )
             except NotFound:
                 continue  # the call went (retention) between the poll and the lock; its rows with it
+            except ConnectionLost:
+                raise  # the database is away: the next poll tries again
+            except Exception:
+                # One clock that cannot fire must not hold up the ones due after it.
+                log.exception("firing rule deadline %d on call %r failed", deadline_id, call_id)
+                continue
             raised += alert is not None
         return raised
 
