@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from app.core.config import Settings
 from app.simulator.cli import simulate
 from app.simulator.script import SCRIPTS_DIR, load, parse
 from tests.browser import Browser, Page
@@ -153,10 +152,6 @@ async def _alerts_of(page: Page, call_id: str) -> list[dict[str, str]]:
     return list(rows)
 
 
-@pytest.mark.skipif(
-    "rules_deadline_poll" not in Settings.model_fields,
-    reason="the time-based conditions (branch deadlines) are not merged yet: remove this mark when they are",
-)
 async def test_a_skipped_disclosure_and_a_long_hold_raise_their_warnings_with_no_write_at_all(
     start_server: Callable[..., LiveServer], browser: Browser
 ) -> None:
