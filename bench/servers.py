@@ -27,6 +27,10 @@ from bench.api import SUBJECT
 ROOT = Path(__file__).resolve().parents[1]
 
 
+UVICORN_AS_APP = ("--ws", "wsproto", "--http", "httptools", "--loop", "uvloop")
+"""What ``python -m app serve`` runs on by default, for the reference apps to run on too."""
+
+
 class ServerFailed(RuntimeError):
     """A server process exited or never started listening."""
 
@@ -204,7 +208,7 @@ def reference_server(workdir: Path, module: str) -> Iterator[Server]:
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     env = {**os.environ, "BASELINE_DATABASE": str(workdir / f"{name}.db")}
-    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning"]
+    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning", *UVICORN_AS_APP]
     server = _spawn(command, env, workdir / f"{name}.log")
     try:
         yield server
