@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench import (
     append_cost,
+    capacity,
     connections,
     fanout,
     mixed_writes,
@@ -27,6 +28,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     nested_read.BENCHMARK,
     mixed_writes.BENCHMARK,
     redaction_cost.BENCHMARK,
+    capacity.BENCHMARK,
 )
 
 
@@ -34,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="every benchmark at a tiny size (for CI)")
     parser.add_argument(
-        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 7)"
+        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 8)"
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep databases and server logs in DIR")
     args = parser.parse_args(argv)

@@ -102,7 +102,7 @@ async def _write(server: Server, sizes: Sizes) -> tuple[int, dict[int, float], d
     return total, sent_at, answered
 
 
-def _measure(server: Server, sizes: Sizes) -> Run:
+def measure(server: Server, sizes: Sizes) -> Run:
     share = Share(server.ws_url, server.token, CALL_EVENTS, [CALL], sizes.subscribers)
     with SubscriberPool(share, processes=sizes.processes) as pool:
         pool.mark()
@@ -133,7 +133,7 @@ def _measure(server: Server, sizes: Sizes) -> Run:
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     with reference_server(workdir, "bench.fanout_app") as server:
-        bare = _measure(server, sizes)
+        bare = measure(server, sizes)
     with app_server(workdir, "fanout") as server:
 
         async def start() -> None:
@@ -141,7 +141,7 @@ def run(workdir: Path, smoke: bool) -> Figure:
                 await api.start_call(CALL)
 
         uvloop.run(start())
-        api = _measure(server, sizes)
+        api = measure(server, sizes)
     cpu_ratio = api.cpu_per_frame / bare.cpu_per_frame
     latency_ratio = api.p99 / bare.p99
     return Figure(
