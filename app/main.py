@@ -10,6 +10,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from app.auth.tokens import Authenticator
 from app.call_hooks import AppCallHooks
+from app.calls.relay import CallRelays
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             metrics=Metrics(pubsub),
             auth=auth,
             writes=WritePath(db, pubsub, AppCallHooks.from_settings(settings)),
+            relays=(relays := CallRelays(db, pubsub)),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         exempt_startup_objects_from_gc()
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 with drain.on_signals():
                     yield
         finally:
+            await relays.close()
             await pubsub.disconnect()
             await db.dispose()
 
