@@ -15,6 +15,7 @@ from bench import (
     mixed_writes,
     nested_read,
     redaction_cost,
+    streamed_writes,
     write_throughput,
 )
 from bench.report import Benchmark, Figure, failed, table
@@ -29,6 +30,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     mixed_writes.BENCHMARK,
     redaction_cost.BENCHMARK,
     capacity.BENCHMARK,
+    streamed_writes.BENCHMARK,
 )
 
 
@@ -36,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="every benchmark at a tiny size (for CI)")
     parser.add_argument(
-        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 8)"
+        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 9)"
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep databases and server logs in DIR")
     args = parser.parse_args(argv)
