@@ -83,7 +83,7 @@ class Sizes:
 
 FULL = Sizes(
     calibration_calls=60,
-    seconds=30,
+    seconds=20,
     supervisors=20,
     processes=2,
     phase_every=6,

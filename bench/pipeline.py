@@ -166,8 +166,8 @@ async def play(
 ) -> Outcome:
     """Send ``requests`` on schedule over ``connections`` keep-alive connections.
 
-    A request whose time has come waits for a free connection, as a pipeline's
-    would; its line-to-screen time still counts from when it was due.
+    A request whose time has come waits for its call's connection, as a
+    pipeline's would; its line-to-screen time still counts from when it was due.
     """
     parts = urlsplit(url)
     head = (
@@ -175,9 +175,12 @@ async def play(
         + "".join(f"{name}: {value}\r\n" for name, value in authorization(token).items())
     ).encode()
     outcome = Outcome()
-    queue: asyncio.Queue[tuple[Request, float] | None] = asyncio.Queue()
+    # A call's requests go over one connection, in order, as its pipeline's would: its
+    # segment's updates must not overtake one another.
+    queues: list[asyncio.Queue[tuple[Request, float] | None]] = [asyncio.Queue() for _ in range(connections)]
+    lanes: dict[str, int] = {}
 
-    async def worker() -> None:
+    async def worker(queue: asyncio.Queue[tuple[Request, float] | None]) -> None:
         reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
         connection = _Connection(reader, writer)
         try:
@@ -195,16 +198,17 @@ async def play(
         finally:
             writer.close()
 
-    workers = [asyncio.create_task(worker()) for _ in range(connections)]
+    workers = [asyncio.create_task(worker(queue)) for queue in queues]
     start = time.monotonic() if began is None else began
     for request in requests:
         due = start + request.at
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-        queue.put_nowait((request, due))
+        lane = lanes.setdefault(request.call_id, len(lanes) % connections)
+        queues[lane].put_nowait((request, due))
         outcome.sent += 1
-    for _ in workers:
+    for queue in queues:
         queue.put_nowait(None)
     await asyncio.gather(*workers)
     return outcome

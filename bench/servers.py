@@ -27,8 +27,12 @@ from bench.api import SUBJECT
 ROOT = Path(__file__).resolve().parents[1]
 
 
-UVICORN_AS_APP = ("--ws", "wsproto", "--http", "httptools", "--loop", "uvloop")
-"""What ``python -m app serve`` runs on by default, for the reference apps to run on too."""
+UVICORN_AS_APP = (
+    *("--ws", "wsproto", "--http", "httptools", "--loop", "uvloop"),
+    *("--ws-per-message-deflate", "false"),
+)
+"""What ``python -m app serve`` runs on by default (WS_IMPLEMENTATION, WS_COMPRESSION off), for
+the reference apps to run on too: uvicorn alone would compress every frame."""
 
 
 class ServerFailed(RuntimeError):

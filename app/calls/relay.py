@@ -106,7 +106,8 @@ class CallRelay:
         self.sinks.pop(key, None)
         if not self.sinks and not self.task.done():
             self.relays.forget(self)
-            self.task.cancel()
+            if asyncio.current_task() is not self.task:  # the relay itself ends on its own
+                self.task.cancel()
 
 
 class CallRelays:

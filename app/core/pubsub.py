@@ -34,8 +34,21 @@ class Subscription:
 
     A list and a future made only while the reader waits: ten thousand idle
     screens each hold one of these, and an ``asyncio.Queue`` (or even an empty
-    deque, a 700-byte block) costs several times as much.
+    deque, a 700-byte block) costs several times as much. Slots, not a dict.
     """
+
+    __slots__ = (
+        "_items",
+        "_waiter",
+        "buffer",
+        "channel",
+        "closed",
+        "coalesce",
+        "counted",
+        "detach",
+        "overflowed",
+        "relayed",
+    )
 
     def __init__(self, channel: str, buffer: int, *, coalesce: bool = False, counted: bool = True) -> None:
         self.channel = channel
