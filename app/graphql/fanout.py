@@ -23,6 +23,7 @@ more than the pub/sub buffer of them and it is let go (SLOW_CONSUMER with the
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from functools import lru_cache
 from typing import Any
 
 from app.calls.enums import EventType
@@ -58,17 +59,29 @@ async def _finish(send: Coroutine[Any, Any, None], waiting: Any) -> None:
         send.close()
 
 
+@lru_cache(maxsize=1_024)
+def _prefix(operation_id: str) -> str:
+    """A ``next`` frame up to its payload: one string for every screen whose operation is "1"."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":'
+
+
 class Member:
-    """One screen in a group: its operation's frame prefix, what it was sent, and its end."""
+    """One screen in a group: its operation's frame prefix, what it was sent, and its end.
+
+    Its subscription waits on ``ended`` itself (no coroutine of its own: ten thousand idle
+    screens hold one each); cancelling the subscription cancels the future, which takes the
+    screen out of its group.
+    """
 
     __slots__ = ("_draining", "_pending", "ended", "group", "last", "prefix", "slot")
 
     def __init__(self, group: "Group", slot: Slot, last: int) -> None:
         self.group = group
         self.slot = slot
-        self.prefix = f'{{"id":{json.dumps(slot.operation_id)},"type":"next","payload":'
+        self.prefix = _prefix(slot.operation_id)
         self.last = last
         self.ended: asyncio.Future[Detached] = asyncio.get_running_loop().create_future()
+        self.ended.add_done_callback(self._left)
         self._pending: list[tuple[str, int]] | None = None
         self._draining: asyncio.Task[None] | None = None
 
@@ -106,30 +119,27 @@ class Member:
             self.finish("closed")
 
     def finish(self, reason: str, *, keep_draining: bool = False) -> None:
-        """Let the screen go; its subscription ends (``ended``) or raises with ``last``."""
+        """Let the screen go; its subscription ends or raises with ``last``. With
+        ``keep_draining`` (the call ended) the frames on their way go first: the complete
+        message follows them."""
         self.group.remove(self)
-        if not keep_draining:
-            self._stop_draining()
+        draining = self._draining
+        if keep_draining and draining is not None and not draining.done():
+            draining.add_done_callback(lambda _: self._settle(reason))
+            return
+        if draining is not None:
+            draining.cancel()
+        self._settle(reason)
+
+    def _settle(self, reason: str) -> None:
         if not self.ended.done():
             self.ended.set_result(Detached(reason, self.last))  # type: ignore[arg-type]
 
-    def _stop_draining(self) -> None:
-        if self._draining is not None:
-            self._draining.cancel()
-
-    async def wait(self) -> Detached:
-        try:
-            detached = await self.ended
-        except BaseException:
+    def _left(self, ended: "asyncio.Future[Detached]") -> None:
+        if ended.cancelled():
             self.group.remove(self)
-            self._stop_draining()
-            raise
-        draining = self._draining
-        if detached.reason == "ended" and draining is not None and not draining.done():
-            # The last frames (CALL_ENDED's) may still be on their way: the complete message follows.
-            await asyncio.wait({draining})
-        self._stop_draining()
-        return detached
+            if self._draining is not None:
+                self._draining.cancel()
 
 
 class Group:
@@ -209,4 +219,4 @@ class FastPath:
             relay.sinks[slot.key] = group
         member = Member(group, slot, last)
         group.members[member] = None
-        return member.wait()
+        return member.ended
