@@ -13,7 +13,8 @@ first screen that joined, encodes the result once, and writes each socket's
 Only what is provably shareable takes this path: a graphql-transport-ws
 operation whose executor grouped it (``sharing.Slot``) on a subscription
 that offers a handover (``callEvents``). Everything else (the legacy
-protocol, other subscriptions, a result with errors) is delivered as before.
+protocol, other subscriptions, a screen still replaying) is delivered as
+before; a result with errors is framed as Strawberry frames it.
 
 A screen whose socket does not take a frame at once gets its frames queued;
 more than the pub/sub buffer of them and it is let go (SLOW_CONSUMER with the
