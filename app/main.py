@@ -10,6 +10,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from app.auth.tokens import Authenticator
 from app.call_hooks import AppCallHooks
+from app.calls.relay import CallRelays
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
@@ -50,7 +51,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await pubsub.connect()
         writes = WritePath(db, pubsub, AppCallHooks.from_settings(settings))
         app.state.services = Services(
-            settings=settings, db=db, pubsub=pubsub, metrics=Metrics(pubsub), auth=auth, writes=writes
+            settings=settings,
+            db=db,
+            pubsub=pubsub,
+            metrics=Metrics(pubsub),
+            auth=auth,
+            writes=writes,
+            relays=(relays := CallRelays(db, pubsub)),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
         exempt_startup_objects_from_gc()
@@ -59,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 with drain.on_signals():
                     yield
         finally:
+            await relays.close()
             await pubsub.disconnect()
             await db.dispose()
 

@@ -8,6 +8,7 @@ to reach it.
 from dataclasses import dataclass
 
 from app.auth.tokens import Authenticator
+from app.calls.relay import CallRelays
 from app.calls.writes import WritePath
 from app.core.config import Settings
 from app.core.db import Database
@@ -23,3 +24,4 @@ class Services:
     metrics: Metrics
     auth: Authenticator
     writes: WritePath
+    relays: CallRelays

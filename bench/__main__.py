@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench import (
     append_cost,
+    capacity,
     connections,
     fanout,
     instruction_latency,
@@ -16,6 +17,7 @@ from bench import (
     nested_read,
     redaction_cost,
     rules_cost,
+    streamed_writes,
     write_throughput,
 )
 from bench.report import Benchmark, Figure, failed, table
@@ -31,6 +33,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     redaction_cost.BENCHMARK,
     rules_cost.BENCHMARK,
     instruction_latency.BENCHMARK,
+    capacity.BENCHMARK,
+    streamed_writes.BENCHMARK,
 )
 
 
@@ -38,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="every benchmark at a tiny size (for CI)")
     parser.add_argument(
-        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 8)"
+        "--only", type=int, nargs="+", metavar="N", help="run only these benchmarks (numbers 1 to 11)"
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep databases and server logs in DIR")
     args = parser.parse_args(argv)

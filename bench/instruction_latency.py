@@ -1,4 +1,4 @@
-"""8. Instruction latency: how long from a supervisor's sendAgentInstruction to the agent having it?
+"""9. Instruction latency: how long from a supervisor's sendAgentInstruction to the agent having it?
 
 ``calls`` calls run at once: each has a voice pipeline appending lines on a
 schedule (``lines_per_second`` per call) and following ``agentInstructions``

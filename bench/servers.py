@@ -27,6 +27,14 @@ from bench.api import SUBJECT
 ROOT = Path(__file__).resolve().parents[1]
 
 
+UVICORN_AS_APP = (
+    *("--ws", "wsproto", "--http", "httptools", "--loop", "uvloop"),
+    *("--ws-per-message-deflate", "false"),
+)
+"""What ``python -m app serve`` runs on by default (WS_IMPLEMENTATION, WS_COMPRESSION off), for
+the reference apps to run on too: uvicorn alone would compress every frame."""
+
+
 class ServerFailed(RuntimeError):
     """A server process exited or never started listening."""
 
@@ -100,11 +108,9 @@ class Server:
         raise ServerFailed("no VmRSS in /proc status")
 
     def cpu_seconds(self) -> float:
-        """CPU time the server process has used so far, all threads, user and system."""
+        """CPU time the server has used so far: all threads, user and system, its workers included."""
         self.check_alive()
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        utime, stime = int(fields[11]), int(fields[12])
-        return (utime + stime) / os.sysconf("SC_CLK_TCK")
+        return tree_cpu_seconds(self.pid)
 
     def check_alive(self) -> None:
         if self.process.poll() is not None:
@@ -135,6 +141,28 @@ class Server:
                 self.process.wait()
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of process ``pid`` and its descendants (living ones, and reaped ones through
+    ``pid``'s children's times), user and system."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(field) for field in fields[11:15])
+        todo.extend(children.get(current, ()))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -163,9 +191,9 @@ def _spawn(command: list[str], env: dict[str, str], log: Path, **details: Any) -
 
 
 @contextmanager
-def app_server(workdir: Path, name: str, **settings: str) -> Iterator[Server]:
+def app_server(workdir: Path, name: str, *, workers: int = 1, **settings: str) -> Iterator[Server]:
     """``python -m app migrate`` then ``serve --no-migrate`` on a fresh SQLite file in ``workdir``;
-    ``settings`` are more environment variables (``REDACT='[]'``)."""
+    ``settings`` are more environment variables (``REDACT='[]'``, or another ``DATABASE_URL``)."""
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     credentials = Credentials.fresh()
@@ -189,7 +217,7 @@ def app_server(workdir: Path, name: str, **settings: str) -> Iterator[Server]:
             stderr=output,
             check=True,
         )
-    command = [sys.executable, "-m", "app", "serve", "--no-migrate"]
+    command = [sys.executable, "-m", "app", "serve", "--no-migrate", "--workers", str(workers)]
     server = _spawn(command, env, log, credentials=credentials, database_url=env["DATABASE_URL"])
     try:
         yield server
@@ -204,7 +232,7 @@ def reference_server(workdir: Path, module: str) -> Iterator[Server]:
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     env = {**os.environ, "BASELINE_DATABASE": str(workdir / f"{name}.db")}
-    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning"]
+    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning", *UVICORN_AS_APP]
     server = _spawn(command, env, workdir / f"{name}.log")
     try:
         yield server

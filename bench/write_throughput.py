@@ -24,7 +24,7 @@ from bench.servers import app_server, reference_server
 TARGET = 0.15
 
 
-def _line(call_id: str) -> dict[str, Any]:
+def line(call_id: str) -> dict[str, Any]:
     """Every line is final with a sentiment: the costliest kind of append."""
     return {
         "callId": call_id,
@@ -34,21 +34,21 @@ def _line(call_id: str) -> dict[str, Any]:
     }
 
 
-def _bodies(calls: int) -> list[dict[str, Any]]:
-    return [{"query": ADD_LINE, "variables": _line(f"call-{n}")} for n in range(calls)]
+def bodies(calls: int) -> list[dict[str, Any]]:
+    return [{"query": ADD_LINE, "variables": line(f"call-{n}")} for n in range(calls)]
 
 
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     wrk.ensure()
     with reference_server(workdir, "bench.baseline_app") as server:
-        baseline = load(server, _bodies(sizes.calls), sizes, workdir)
+        baseline = load(server, bodies(sizes.calls), sizes, workdir)
     with reference_server(workdir, "bench.strawberry_app") as server:
-        ceiling = load(server, _bodies(sizes.calls), sizes, workdir)
+        ceiling = load(server, bodies(sizes.calls), sizes, workdir)
     with app_server(workdir, "write") as server:
         uvloop.run(start_calls(server, sizes.calls))
-        api = load(server, _bodies(sizes.calls), sizes, workdir)
-    sent = statements.count(server, ADD_LINE, _line("call-0"))
+        api = load(server, bodies(sizes.calls), sizes, workdir)
+    sent = statements.count(server, ADD_LINE, line("call-0"))
     ratio = api.per_second / baseline.per_second
     return Figure(
         number=2,

@@ -20,6 +20,7 @@ beyond that:
   and ``graphql_ws_handler_class`` (class attributes, undocumented). The app's
   subclasses (``app.graphql.keepalive``, ``sharing``, ``ws_protocols``) override
   ``handle``, ``handle_connection_init``, ``handle_subscribe``, ``handle_start``,
+  ``run_operation`` (run in the operation's own task; ``Operation.id`` names it),
   ``send_message`` and ``shutdown``, and read ``view``, ``context``,
   ``websocket``, ``connection_acknowledged``, ``max_subscriptions_per_connection``,
   ``operations`` (graphql-transport-ws), ``tasks``, ``keep_alive``,
@@ -55,6 +56,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as StrawberryExecutor
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage as TransportConnectionInitMessage,
@@ -74,6 +76,7 @@ from strawberry.types.unset import UnsetType
 __all__ = [
     "InvalidOperationTypeError",
     "LegacyConnectionInitMessage",
+    "Operation",
     "PingMessage",
     "StartMessage",
     "StrawberryExecutor",

@@ -6,8 +6,10 @@ both sides are dropped by sequence, and a jump in sequence is refilled from
 the log.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 from app.calls import reads
 from app.calls.enums import CallStatus, EventType
@@ -30,6 +32,21 @@ class ShuttingDown(ServiceError):
     """The server is shutting down; the client subscribes again (to another instance)."""
 
     code = "SHUTTING_DOWN"
+
+
+@dataclass(frozen=True)
+class Detached:
+    """Why a relay let a subscriber go, and the last event it had."""
+
+    reason: Literal["ended", "overflow", "closed"]
+    last: int
+
+
+class Handover(Protocol):
+    """Take over a caught-up subscriber (it holds every event up to ``last``): the wait for its
+    end, or ``None`` if not taken (it goes on reading on its own)."""
+
+    async def __call__(self, call: CallLog, last: int) -> Awaitable[Detached] | None: ...
 
 
 @asynccontextmanager
@@ -66,11 +83,19 @@ async def _from_log(db: Database, call: CallLog, *, after: int, until: int | Non
 
 
 async def follow_call(
-    db: Database, pubsub: PubSub, call_id: str, *, scope: Scope, after_sequence: int | None = None
+    db: Database,
+    pubsub: PubSub,
+    call_id: str,
+    *,
+    scope: Scope,
+    after_sequence: int | None = None,
+    handover: Handover | None = None,
 ) -> AsyncIterator[Event]:
     """Every event of a call after ``after_sequence`` (or from now), in order, once each.
 
-    Completes after the call's CALL_ENDED event.
+    Completes after the call's CALL_ENDED event. Once caught up, a ``handover``
+    may take the rest of the stream over (``app.calls.relay``): this generator
+    then only waits for how it ended, ending or raising as it would itself.
     """
     if after_sequence is not None and after_sequence < 0:
         raise InvalidInput("afterSequence", "must not be negative")
@@ -93,6 +118,24 @@ async def follow_call(
                 if event.type is EventType.CALL_ENDED:
                     return
             pending = []
+            if handover is not None and feed.idle:
+                taken = await handover(call, last)
+                if taken is not None:
+                    feed.hand_over()
+                    detached = await taken
+                    if detached.reason == "ended":
+                        return
+                    last = detached.last
+                    if detached.reason == "overflow":
+                        raise SlowConsumer(
+                            f"subscriber fell more than {pubsub.buffer} events behind; "
+                            f"resubscribe with afterSequence: {last}",
+                            lastSequence=last,
+                        )
+                    raise ShuttingDown(
+                        f"the server is shutting down; subscribe again with afterSequence: {last}",
+                        lastSequence=last,
+                    )
             try:
                 message = await feed.get()
             except SubscriberOverflow as error:

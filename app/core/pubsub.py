@@ -34,21 +34,36 @@ class Subscription:
 
     A list and a future made only while the reader waits: ten thousand idle
     screens each hold one of these, and an ``asyncio.Queue`` (or even an empty
-    deque, a 700-byte block) costs several times as much.
+    deque, a 700-byte block) costs several times as much. Slots, not a dict.
     """
 
-    def __init__(self, channel: str, buffer: int, *, coalesce: bool = False) -> None:
+    __slots__ = (
+        "_items",
+        "_waiter",
+        "buffer",
+        "channel",
+        "closed",
+        "coalesce",
+        "counted",
+        "detach",
+        "overflowed",
+        "relayed",
+    )
+
+    def __init__(self, channel: str, buffer: int, *, coalesce: bool = False, counted: bool = True) -> None:
         self.channel = channel
         self.buffer = buffer
         self.coalesce = coalesce
+        self.counted = counted
         self.overflowed = False
         self.closed = False
+        self.relayed = False
         self.detach: Callable[[Subscription], None] | None = None
         self._items: list[str | None] = []
         self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, message: str | None) -> None:
-        if self.overflowed:
+        if self.overflowed or self.relayed:
             return
         if len(self._items) < self.buffer:
             self._items.append(message)
@@ -84,6 +99,18 @@ class Subscription:
         self.closed = True
         self._items.clear()
         self._wake()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing buffered, nothing wrong: the reader has had every message offered so far."""
+        return not self._items and not self.closed and not self.overflowed
+
+    def hand_over(self) -> None:
+        """Take no more messages: a relay reads the channel for this reader now. It stays
+        subscribed, so it still counts as an open stream (metrics, the shutdown's drain) and
+        still hears of the shutdown."""
+        self.relayed = True
+        self._items.clear()
 
     def drain(self) -> list[str | None]:
         """Everything already buffered, without waiting."""
@@ -139,22 +166,29 @@ class PubSub:
 
     @property
     def subscriber_count(self) -> int:
-        return sum(len(channel.subscribers) for channel in self._channels.values())
+        """Open streams: every subscription but the relays' own (``counted=False``)."""
+        return sum(
+            sum(1 for subscription in channel.subscribers if subscription.counted)
+            for channel in self._channels.values()
+        )
 
     @property
     def channel_count(self) -> int:
         return len(self._channels)
 
     @asynccontextmanager
-    async def subscribe(self, name: str, *, coalesce: bool = False) -> AsyncIterator[Subscription]:
+    async def subscribe(
+        self, name: str, *, coalesce: bool = False, counted: bool = True
+    ) -> AsyncIterator[Subscription]:
         """Subscribe to a channel; the feed is live once this returns.
 
         With ``coalesce`` a full buffer collapses into one ``None`` (for readers
-        that reload state on any message) instead of cutting the reader off.
+        that reload state on any message) instead of cutting the reader off. A
+        relay's own subscription is not ``counted`` among the open streams.
         """
         if self.closing:
             raise FeedClosed
-        subscription = Subscription(name, self.buffer, coalesce=coalesce)
+        subscription = Subscription(name, self.buffer, coalesce=coalesce, counted=counted)
         async with self._lock:
             channel = self._channels.get(name)
             if channel is None:

@@ -19,12 +19,13 @@ import json
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from graphql import ExecutionResult, OperationDefinitionNode
 
-from app.adapters.strawberry import TransportMessage
+from app.adapters.strawberry import Operation, TransportMessage
 from app.auth.principal import Principal
 from app.graphql.execution import PlainFieldsExecutor
 from app.graphql.keepalive import PingingTransportWSHandler
@@ -147,6 +148,21 @@ class SharedResults:
                 del self._by_data[id(entry.result.data)]
 
 
+@dataclass(slots=True)
+class Slot:
+    """A graphql-transport-ws operation as its task runs it: where its frames go, and once its
+    first shared event was executed, the executor and key that make its results shareable
+    (``app.graphql.fanout``)."""
+
+    handler: "SharingTransportWSHandler"
+    operation_id: str
+    executor: "SharingExecutor | None" = None
+    key: Hashable | None = None
+
+
+SLOT: ContextVar[Slot] = ContextVar("graphql_transport_ws_operation")
+
+
 class SharingExecutor(PlainFieldsExecutor):
     """The schema's executor: a ``Shared`` subscription event is executed once per key."""
 
@@ -156,6 +172,9 @@ class SharingExecutor(PlainFieldsExecutor):
         if isinstance(payload, Shared) and self._share_key is None:
             variables = json.dumps(self.variable_values.coerced, sort_keys=True, default=str)
             self._share_key = (id(self.operation), variables, audience(self.context_value.principal))
+            slot = SLOT.get(None)
+            if slot is not None and slot.executor is None:
+                slot.executor, slot.key = self, self._share_key
         return cast(SharingExecutor, super().build_per_event_executor(payload))
 
     def execute_operation(self, serially: bool | None = None) -> Any:
@@ -172,7 +191,12 @@ class SharingExecutor(PlainFieldsExecutor):
 
 
 class SharingTransportWSHandler(PingingTransportWSHandler):
-    """graphql-transport-ws that writes a shared result's JSON without encoding it again."""
+    """graphql-transport-ws that writes a shared result's JSON without encoding it again, and
+    tells its operations' executors where their frames go (``Slot``)."""
+
+    async def run_operation(self, operation: Operation) -> None:
+        SLOT.set(Slot(self, operation.id))  # the operation's own task: nobody else sees it
+        await super().run_operation(operation)
 
     async def send_message(self, message: TransportMessage) -> None:
         if message["type"] == "next" and message["payload"].keys() == {"data"}:

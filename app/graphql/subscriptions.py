@@ -8,8 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from app.calls import streams
+from app.calls.events import Event
 from app.graphql.context import Context
 from app.graphql.events import BoardEvent, CallEvent, to_board_event, to_graphql
+from app.graphql.fanout import FastPath
 from app.graphql.sharing import shared
 from app.graphql.types import LiveCall
 
@@ -37,11 +39,22 @@ class Subscription:
         ] = None,
     ) -> AsyncGenerator[CallEvent, None]:
         services = info.context.services
+        context = info.context
+
+        def event_of(event: Event) -> CallEvent:
+            build = partial(to_graphql, event, context.fresh_loaders())
+            return shared(("call", event.call_id, event.seq), build)
+
+        handover = FastPath(services.relays, event_of, services.pubsub.buffer)
         async for event in streams.follow_call(
-            services.db, services.pubsub, call_id, scope=info.context.scope, after_sequence=after_sequence
+            services.db,
+            services.pubsub,
+            call_id,
+            scope=info.context.scope,
+            after_sequence=after_sequence,
+            handover=handover,
         ):
-            build = partial(to_graphql, event, info.context.fresh_loaders())
-            yield shared(("call", event.call_id, event.seq), build)
+            yield event_of(event)
 
     @strawberry.subscription(
         description="The whole call, on subscribe and after each change (bursts may be coalesced)."

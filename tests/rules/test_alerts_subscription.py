@@ -45,7 +45,8 @@ def test_a_live_subscriber_gets_an_alert_raised_after_it_subscribed(api: Api, cl
     api.start_call()
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         ws = TransportWs(socket)
-        ws.subscribe(ALERTS_STREAM)
+        # From sequence 0 (nothing yet): the line may commit before the subscription is set up.
+        ws.subscribe(ALERTS_STREAM, after=0)
         api.add_line(text="fire")
         entry = ws.next()["data"]["alerts"]
 

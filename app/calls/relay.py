@@ -1,0 +1,149 @@
+"""One reader per call channel, handing each event in order to every sink that joined it.
+
+A thousand screens following one call would each wake for every event, check
+its sequence and pass it on. Once a screen has caught up (``follow_call``'s
+handover), it can leave that to the call's relay: one task per channel per
+process reads the feed, puts events in sequence order (refilling gaps, and
+whatever a full buffer made it skip, from the log, as ``follow_call`` does)
+and awaits ``sink.deliver(event)`` for each sink. A sink is whatever the
+transport groups screens by; the relay knows nothing of sockets.
+
+A sink may join only if it holds every event the relay has already passed on
+(``last`` at least the relay's): a relay that refilled from the log can be
+ahead of the pub/sub feed a screen has been reading, and the screen would miss
+the events in between. Refused, the screen goes on reading on its own and tries
+again the next time it has caught up.
+"""
+
+import asyncio
+import logging
+from collections.abc import Hashable
+from contextlib import suppress
+from typing import Protocol
+
+from app.calls.enums import EventType
+from app.calls.events import CallLog, Event, call_channel, replay
+from app.core.db import Database
+from app.core.pubsub import FeedClosed, PubSub
+
+log = logging.getLogger(__name__)
+
+
+class Sink(Protocol):
+    """What joins a relay: it takes each event after the ones it holds, and learns the end."""
+
+    async def deliver(self, event: Event) -> None: ...
+
+    def ended(self, *, shutting_down: bool) -> None:
+        """The stream is over: the call ended (after its CALL_ENDED was delivered) or the server stops."""
+
+    def __len__(self) -> int: ...
+
+
+class CallRelay:
+    def __init__(self, relays: "CallRelays", call: CallLog, last: int) -> None:
+        self.relays = relays
+        self.call = call
+        self.last = last
+        self.sinks: dict[Hashable, Sink] = {}
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.task = asyncio.create_task(self._run(), name=f"relay {call.call_id}")
+
+    async def _run(self) -> None:
+        shutting_down = False
+        try:
+            channel = call_channel(self.call.call_id)
+            async with self.relays.pubsub.subscribe(channel, coalesce=True, counted=False) as feed:
+                self.ready.set_result(None)
+                while True:
+                    message = await feed.get()
+                    for event in await self._in_order(message):
+                        await self._deliver(event)
+                        if event.type is EventType.CALL_ENDED:
+                            return
+        except FeedClosed:
+            shutting_down = True
+        except Exception as error:
+            if not self.ready.done():
+                self.ready.set_exception(error)
+                return
+            log.exception("relay of call %s failed; its screens resubscribe", self.call.call_id)
+            shutting_down = True
+        finally:
+            self.relays.forget(self)
+            for sink in list(self.sinks.values()):
+                sink.ended(shutting_down=shutting_down)
+            self.sinks.clear()
+
+    async def _in_order(self, message: str | None) -> list[Event]:
+        if message is None:
+            return await self._from_log(until=None)
+        event = Event.from_json(message)
+        if event.seq <= self.last:
+            return []
+        if event.seq > self.last + 1:
+            return [*await self._from_log(until=event.seq - 1), event]
+        return [event]
+
+    async def _from_log(self, *, until: int | None) -> list[Event]:
+        events: list[Event] = []
+        after = self.last
+        while True:
+            async with self.relays.db.read() as session:
+                page = await replay(session, self.call, after=after, until=until)
+            events.extend(page)
+            if len(page) < 500:
+                return events
+            after = page[-1].seq
+
+    async def _deliver(self, event: Event) -> None:
+        for sink in list(self.sinks.values()):
+            await sink.deliver(event)
+        self.last = event.seq
+
+    def leave(self, key: Hashable) -> None:
+        """A sink with nobody left in it goes; a relay with no sink stops."""
+        self.sinks.pop(key, None)
+        if not self.sinks and not self.task.done():
+            self.relays.forget(self)
+            if asyncio.current_task() is not self.task:  # the relay itself ends on its own
+                self.task.cancel()
+
+
+class CallRelays:
+    """The process's relays, one per call that has any sink."""
+
+    def __init__(self, db: Database, pubsub: PubSub) -> None:
+        self.db = db
+        self.pubsub = pubsub
+        self._relays: dict[str, CallRelay] = {}
+
+    def __len__(self) -> int:
+        return len(self._relays)
+
+    async def relay(self, call: CallLog, last: int) -> CallRelay | None:
+        """The call's relay, started at ``last`` if there is none; ``None`` if it is past ``last``."""
+        relay = self._relays.get(call.call_id)
+        if relay is None:
+            relay = self._relays[call.call_id] = CallRelay(self, call, last)
+        try:
+            await asyncio.shield(relay.ready)
+        except BaseException:
+            if not relay.sinks:  # cancelled before it could join: nobody else may ever
+                relay.leave(None)
+            raise
+        if relay.last > last or relay.task.done():
+            if not relay.sinks:
+                relay.leave(None)
+            return None
+        return relay
+
+    def forget(self, relay: CallRelay) -> None:
+        if self._relays.get(relay.call.call_id) is relay:
+            del self._relays[relay.call.call_id]
+
+    async def close(self) -> None:
+        for relay in list(self._relays.values()):
+            relay.task.cancel()
+            with suppress(asyncio.CancelledError):
+                await relay.task
