@@ -25,6 +25,7 @@ from strawberry.types.graphql import OperationType
 
 from app.adapters.strawberry import (
     InvalidOperationTypeError,
+    Operation,
     StrawberryExecutor,
     StrawberryLegacyWSHandler,
     StrawberryTransportWSHandler,
@@ -133,6 +134,17 @@ def test_the_transport_handler_has_what_the_subclasses_override_and_read() -> No
     assert handler.max_subscriptions_per_connection == 3
     methods = ("handle", "handle_connection_init", "handle_subscribe", "send_message", "shutdown")
     assert _coroutines(StrawberryTransportWSHandler, *methods) == []
+
+
+def test_run_operation_is_each_operations_own_coroutine_and_operation_keeps_its_id() -> None:
+    """The fast path (``app.graphql.sharing``) overrides ``run_operation`` to learn, in the
+    operation's own task, which socket and operation id its frames go to."""
+    parameters = list(inspect.signature(StrawberryTransportWSHandler.run_operation).parameters)
+
+    assert parameters == ["self", "operation"]
+    assert inspect.iscoroutinefunction(StrawberryTransportWSHandler.run_operation)
+    assert "id" in Operation.__slots__
+    assert "run_operation(operation)" in inspect.getsource(StrawberryTransportWSHandler.handle_subscribe)
 
 
 def test_the_legacy_handler_has_what_the_subclass_overrides_and_reads() -> None:
