@@ -22,12 +22,16 @@ async def background_tasks(
 
     The webhook worker always runs: with no WEBHOOK_URLS it only marks ended calls'
     events as sent to nobody, so configuring a URL later does not replay old calls. The
-    deadline claimer always runs too: it fires the time-based rules' clocks that come due.
+    deadline claimer always runs too: it fires the time-based rules' clocks that come due, and
+    raises the alerts of agent instructions not acknowledged in time.
     """
     tasks = [
         asyncio.create_task(WebhookWorker(settings, db, pubsub).run(), name="webhook-worker"),
         asyncio.create_task(
-            DeadlineClaimer(db, writes, poll=settings.rules_deadline_poll).run(), name="rule-deadlines"
+            DeadlineClaimer(
+                db, writes, poll=settings.rules_deadline_poll, ack_timeout=settings.instruction_ack_timeout
+            ).run(),
+            name="rule-deadlines",
         ),
     ]
     if settings.retention_interval > 0:

@@ -20,7 +20,10 @@ def _when(*, nullable: bool = False) -> Any:
 
 class AgentInstruction(SQLModel, table=True):
     __tablename__ = "agent_instructions"
-    __table_args__ = (Index("ix_agent_instructions_call_status", "live_call_id", "status"),)
+    __table_args__ = (
+        Index("ix_agent_instructions_call_status", "live_call_id", "status"),
+        Index("ix_agent_instructions_overdue", "status", "overdue_alerted_at", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     live_call_id: int = Field(foreign_key="live_calls.id", ondelete="CASCADE")
@@ -40,6 +43,10 @@ class AgentInstruction(SQLModel, table=True):
     acknowledged_at: datetime | None = _when(nullable=True)
     created_seq: int
     """The sequence of its INSTRUCTION_SENT event: agentInstructions resumes after it."""
+    overdue_alerted_at: datetime | None = _when(nullable=True)
+    """When the overdue check took it, once past due unacknowledged: its alert was raised then
+    (none if its call had ended). Set once, so the alert is raised once; the check's poll reads
+    open instructions with none by ``ix_agent_instructions_overdue``."""
 
 
 class CallParticipant(SQLModel, table=True):

@@ -115,7 +115,7 @@ async def for_action(
 
 async def mark_delivered(tx: Transaction, *, instruction_id: int) -> AgentInstruction:
     """DELIVERED, once: the first subscriber handed it records it; later ones change nothing."""
-    row, call = await _locked(tx, str(instruction_id))
+    row, call = await locked_instruction(tx, str(instruction_id))
     if row.status == InstructionStatus.PENDING.value:
         row.status = InstructionStatus.DELIVERED.value
         row.delivered_at = utcnow()
@@ -131,7 +131,7 @@ async def acknowledge_instruction(
     Accepted on an ended call too: an END_CALL instruction is acknowledged after it ended.
     """
     not_blank("detail", detail, max_length=MAX_TEXT_LENGTH)
-    row, call = await _locked(tx, instruction_id)
+    row, call = await locked_instruction(tx, instruction_id)
     if row.status == outcome.value:
         return row
     if row.status not in OPEN_STATUSES:
@@ -164,11 +164,12 @@ def instruction_not_found(instruction_id: str) -> NotFound:
     return NotFound(f"Agent instruction {instruction_id!r} not found", instructionId=instruction_id)
 
 
-async def _locked(tx: Transaction, instruction_id: str) -> tuple[AgentInstruction, LiveCall]:
+async def locked_instruction(tx: Transaction, instruction_id: str) -> tuple[AgentInstruction, LiveCall]:
     """The instruction and its call, both locked, if the call is in scope.
 
     The instruction's row is locked first, so it is read as the last writer left it;
-    its call's next. Every change to an instruction takes them in this order.
+    its call's next. Every change to an instruction takes them in this order (the overdue
+    alert's too), so two of them never wait on each other's lock.
     """
     try:
         number = int(instruction_id)

@@ -224,7 +224,8 @@ class Settings(BaseSettings):
         ge=1,
         le=86_400,
         description=(
-            "Seconds the pipeline has to acknowledge an agent instruction before it is flagged overdue."
+            "Seconds the pipeline has to acknowledge an agent instruction before it is flagged overdue"
+            " and raises an alert."
         ),
     )
     webhook_urls: tuple[str, ...] = Field(

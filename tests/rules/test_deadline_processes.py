@@ -8,50 +8,19 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import pytest
 
 from app.core.config import Settings
 from tests.factories import Api
-from tests.live import GraphQLSocket
 from tests.processes import ServerProcess
 from tests.rules.clocks import FAST_POLL, rule, status
-from tests.rules.documents import CALL_EVENTS, alerts, create_rule
+from tests.rules.documents import alerts, create_rule
+from tests.rules.processes import ProcessApi, raised_events
 from tests.scaled import only_scaled
 from tests.workers import Worker
 
 HOLD = {"timeInState": {"state": "ON_HOLD", "seconds": 2}}
-
-
-class ProcessApi(Api):
-    """``Api`` over real HTTP to a server in another process."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def execute(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = httpx2.post(self.url, json={"query": query, "variables": variables}, timeout=10)
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-
-async def _raised(ws_url: str, call_id: str) -> list[dict[str, Any]]:
-    """The ALERT_RAISED events in the call's log, replayed from its start."""
-    socket = await GraphQLSocket.open(ws_url)
-    try:
-        await socket.subscribe(CALL_EVENTS, callId=call_id, after=0)
-        events = []
-        while True:
-            try:
-                events.append((await socket.next_data(within=1))["callEvents"])
-            except TimeoutError:
-                break
-    finally:
-        await socket.close()
-    return [event for event in events if event["type"] == "ALERT_RAISED"]
 
 
 def _hold(api: Api, call_id: str) -> None:
@@ -84,7 +53,7 @@ async def test_a_deadline_that_came_due_while_the_server_was_down_fires_once_whe
         api = ProcessApi(restarted.url)
         _wait_for(api, 1)
         await asyncio.sleep(1)
-        raised = await _raised(restarted.url.replace("http", "ws", 1), "call-1")
+        raised = await raised_events(restarted.url.replace("http", "ws", 1), "call-1")
     finally:
         restarted.stop()
 
@@ -115,7 +84,7 @@ async def test_two_workers_polling_the_same_deadlines_fire_each_once(workers: li
 
     _wait_for(apis[0], len(calls))
     await asyncio.sleep(1)
-    raised = {call_id: await _raised(workers[1].ws_url, call_id) for call_id in calls}
+    raised = {call_id: await raised_events(workers[1].ws_url, call_id) for call_id in calls}
 
     assert {call_id: len(events) for call_id, events in raised.items()} == dict.fromkeys(calls, 1)
     assert len(alerts(apis[1])) == len(calls)

@@ -6,7 +6,8 @@ deadline row again, and only if it is still armed and due, disarm it and raise t
 alert once its condition is checked to still hold. Two workers polling the same row queue
 on the call's lock and the second finds it disarmed; a worker that dies before its commit
 leaves the row armed for the next poll; a server down when a row came due fires it on its
-first poll back. So each clock fires exactly once.
+first poll back. So each clock fires exactly once. The same poll raises the alerts of
+instructions not acknowledged in time (``overdue``), the same way.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ from app.core.sqltypes import utcnow
 from app.rules.deadlines.clock import armed_for, stop
 from app.rules.deadlines.due import DueCheck
 from app.rules.deadlines.models import RuleDeadline
+from app.rules.deadlines.overdue import OverdueInstructions
 from app.rules.enums import ConditionKind
 from app.rules.fire import raise_alert
 from app.rules.handlers import phrases_not_said, sentiment_held, time_in_state
@@ -46,19 +48,22 @@ DUE: dict[ConditionKind, DueCheck] = {
 
 
 class DeadlineClaimer:
-    def __init__(self, db: Database, writes: WritePath, *, poll: float) -> None:
+    def __init__(self, db: Database, writes: WritePath, *, poll: float, ack_timeout: float) -> None:
         self.db = db
         self.writes = writes
         self.poll = poll
         self.rules = RuleCache()
+        self.overdue = OverdueInstructions(db, writes, timeout=ack_timeout)
 
     async def run(self) -> None:
-        """Fire due clocks until cancelled; a failure is logged and retried at the next poll."""
+        """Fire due clocks and overdue instructions' alerts until cancelled; a failure is logged
+        and retried at the next poll."""
         while True:
-            try:
-                await self.fire_due()
-            except Exception:
-                log.exception("firing the rules' due deadlines failed")
+            for fire in (self.fire_due, self.overdue.fire_due):
+                try:
+                    await fire()
+                except Exception:
+                    log.exception("firing what came due failed")
             await asyncio.sleep(self.poll)
 
     async def fire_due(self) -> int:
