@@ -55,12 +55,15 @@ class CallRelay:
             channel = call_channel(self.call.call_id)
             async with self.relays.pubsub.subscribe(channel, coalesce=True, counted=False) as feed:
                 self.ready.set_result(None)
+                # An event committed while the screen handed over, before this feed was
+                # subscribed, is in the log only: read it (the screen joins meanwhile).
+                message: str | None = None
                 while True:
-                    message = await feed.get()
                     for event in await self._in_order(message):
                         await self._deliver(event)
                         if event.type is EventType.CALL_ENDED:
                             return
+                    message = await feed.get()
         except FeedClosed:
             shutting_down = True
         except Exception as error:
