@@ -6,16 +6,18 @@ both sides are dropped by sequence, and a jump in sequence is refilled from
 the log.
 """
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal, Protocol
 
-from app.calls import reads
+from sqlmodel import SQLModel
+
+from app.calls.call_state import CallState, read_call_state
 from app.calls.enums import CallStatus, EventType
 from app.calls.errors import call_not_found
 from app.calls.events import BOARD_CHANNEL, CallLog, Event, call_channel, replay
-from app.calls.models import LiveCall
 from app.core.db import Database
 from app.core.errors import InvalidInput, ServiceError
 from app.core.pubsub import FeedClosed, PubSub, SubscriberOverflow, Subscription
@@ -63,12 +65,13 @@ subscribed = _subscribed
 """For the streams of the features built on calls (``app.rules.streams``)."""
 
 
-async def _load_call(db: Database, call_id: str, scope: Scope) -> LiveCall:
-    async with db.read() as session:
-        call = await reads.get_call(session, call_id, scope=scope)
-    if call is None:
+async def _load_call(
+    db: Database, call_id: str, scope: Scope, records: Collection[type[SQLModel]] = ()
+) -> CallState:
+    state = await db.read_rows(partial(read_call_state, call_id=call_id, scope=scope, records=records))
+    if state is None:
         raise call_not_found(call_id)
-    return call
+    return state
 
 
 async def _from_log(db: Database, call: CallLog, *, after: int, until: int | None = None) -> list[Event]:
@@ -100,7 +103,7 @@ async def follow_call(
     if after_sequence is not None and after_sequence < 0:
         raise InvalidInput("afterSequence", "must not be negative")
     async with _subscribed(pubsub, call_channel(call_id)) as feed:
-        row = await _load_call(db, call_id, scope)
+        row = (await _load_call(db, call_id, scope)).call
         call, latest, ended = CallLog.of(row), row.last_sequence, row.status == CallStatus.ENDED.value
         del row
         if after_sequence is not None and after_sequence > latest:
@@ -159,27 +162,35 @@ async def follow_call(
                 pending = [event]
 
 
-async def watch_call(db: Database, pubsub: PubSub, call_id: str, *, scope: Scope) -> AsyncIterator[LiveCall]:
-    """The call's row now and after each change; a burst of changes yields once.
+async def watch_call(
+    db: Database,
+    pubsub: PubSub,
+    call_id: str,
+    *,
+    scope: Scope,
+    records: Collection[type[SQLModel]] = (),
+) -> AsyncIterator[CallState]:
+    """The call's row (with ``records``, read in the same snapshot) now and after each change;
+    a burst of changes yields once.
 
     One mutation may record several events (a line and the sentiment it moved), each
     its own message: a row is yielded only when its ``last_sequence`` moved past the one
     yielded before, so messages for events already in it are dropped, never sent twice.
     """
     async with _subscribed(pubsub, call_channel(call_id), coalesce=True) as feed:
-        call = await _load_call(db, call_id, scope)
-        shown = call.last_sequence
-        yield call
-        while call.status != CallStatus.ENDED.value:
+        state = await _load_call(db, call_id, scope, records)
+        shown = state.call.last_sequence
+        yield state
+        while state.call.status != CallStatus.ENDED.value:
             messages = [await feed.get(), *feed.drain()]
             seen = [Event.from_json(message).seq for message in messages if message is not None]
             if len(seen) == len(messages) and max(seen) <= shown:
                 continue  # no reload: every message is of an event already shown
-            call = await _load_call(db, call_id, scope)
-            if call.last_sequence <= shown:
+            state = await _load_call(db, call_id, scope, records)
+            if state.call.last_sequence <= shown:
                 continue
-            shown = call.last_sequence
-            yield call
+            shown = state.call.last_sequence
+            yield state
 
 
 async def follow_board(pubsub: PubSub, *, scope: Scope) -> AsyncIterator[Event]:

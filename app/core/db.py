@@ -15,19 +15,27 @@ rolls it back), so ``write()`` reports it as ``ConnectionLost``, which callers
 may safely run again; a drop during COMMIT is ambiguous and is not converted.
 """
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar, cast
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.adapters.aiosqlite import run_on_connection_thread
 from app.core.config import Settings
+from app.core.sqlite_store import SQLiteStore, run_to_completion
 from app.core.sqlite_writer import SQLiteWriter
+from app.core.store import OrmStore, Store
+
+T = TypeVar("T")
+Reading = Callable[[Store], Coroutine[Any, Any, T]]
 
 
 def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: bool) -> None:
@@ -121,6 +129,23 @@ class Database:
         async with self._read_sessions() as session:
             yield session
 
+    async def read_rows(self, reading: Reading[T]) -> T:
+        """``reading`` over a ``Store`` in one read transaction, for the hot reads.
+
+        On SQLite it runs as plain SQL on a reader connection's own thread, the whole read in
+        one hop: through the ORM each statement is a round of hops from the event loop to
+        aiosqlite's thread and back (a session's checkout, BEGIN, SELECT and ROLLBACK are nine),
+        about 1 ms of CPU for one row. Elsewhere it runs over an ORM session, so the read is
+        written once. ``reading`` must only read: what it changes is rolled back.
+        """
+        if not self.is_sqlite:
+            async with self.read() as session:
+                return await reading(OrmStore(session))
+        async with self.reader.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver = cast(aiosqlite.Connection, raw.driver_connection)
+            return await run_on_connection_thread(driver, _read, reading)
+
     async def ping(self) -> None:
         async with self.reader.connect() as connection:
             await connection.exec_driver_sql("SELECT 1")
@@ -129,3 +154,12 @@ class Database:
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
+
+
+def _read(connection: sqlite3.Connection, reading: Reading[T]) -> T:
+    """Run on the reader connection's thread: one snapshot for every statement of ``reading``."""
+    connection.execute("BEGIN")
+    try:
+        return run_to_completion(reading(SQLiteStore(connection)))
+    finally:
+        connection.execute("ROLLBACK")

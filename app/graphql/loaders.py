@@ -6,12 +6,13 @@ one event of a subscription (a WebSocket connection outlives any cache).
 
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from app.calls import instruction_reads, reads
+from app.calls.call_state import CallState
 from app.calls.instruction_models import AgentInstruction, CallParticipant
 from app.calls.models import (
     CallObjective,
@@ -110,6 +111,20 @@ class Loaders:
     @cached_property
     def alerts(self) -> DataLoader[AlertsKey, list[Alert]]:
         return DataLoader(load_fn=self._load_alerts)
+
+    def prime(self, state: CallState) -> None:
+        """Seed the loaders with the records read with the call, so showing them reads nothing."""
+        assert state.call.id is not None
+        by_model: dict[type, DataLoader[int, Any]] = {
+            SentimentAnalysis: self.sentiment,
+            LivePerformanceMetrics: self.metrics,
+            CallSystemConfig: self.system_config,
+            CallPhase: self.phases,
+            CallObjective: self.objectives,
+            SupervisorAction: self.supervisor_actions,
+        }
+        for model, value in state.records.items():
+            by_model[model].prime(state.call.id, value)
 
     async def _load_alerts(self, keys: list[AlertsKey]) -> list[list[Alert]]:
         """One statement per status asked for (a board asks the same of every call)."""

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from app.calls import streams
 from app.calls.events import Event
+from app.graphql.call_records import shown_records
 from app.graphql.context import Context
 from app.graphql.events import BoardEvent, CallEvent, to_board_event, to_graphql
 from app.graphql.fanout import FastPath
@@ -61,9 +62,14 @@ class Subscription:
     )
     async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
         services = info.context.services
-        async for row in streams.watch_call(services.db, services.pubsub, call_id, scope=info.context.scope):
-            build = partial(LiveCall.from_row, row, loaders=info.context.fresh_loaders())
-            yield shared(("state", row.call_id, row.last_sequence), build)
+        records = shown_records(info.selected_fields[0].selections)
+        async for state in streams.watch_call(
+            services.db, services.pubsub, call_id, scope=info.context.scope, records=records
+        ):
+            loaders = info.context.fresh_loaders()
+            loaders.prime(state)
+            build = partial(LiveCall.from_row, state.call, loaders=loaders)
+            yield shared(("state", state.call.call_id, state.call.last_sequence), build)
 
     @strawberry.subscription(
         description=(

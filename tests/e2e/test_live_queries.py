@@ -1,5 +1,9 @@
 """The liveCall live query and the liveCalls board, against a real server."""
 
+from collections.abc import Callable
+
+import pytest
+
 from tests.factories import ADD_LINE, START_CALL, call_args
 from tests.live import GraphQLSocket, Http, LiveServer, eventually
 
@@ -84,3 +88,43 @@ async def test_the_board_streams_calls_started_status_changes_and_ends_across_ca
         ("STATUS_CHANGED", "a", "CONNECTED"),
         ("CALL_ENDED", "b", "ENDED"),
     ]
+
+
+SHOWN_RECORDS = """
+subscription($callId: String!) {
+  liveCall(callId: $callId) {
+    lastSequence
+    sentiment { positivePercentage negativePercentage }
+    ...Scores
+    ... on LiveCall { phases { phase status } }
+  }
+}
+fragment Scores on LiveCall { performanceMetrics { scriptAdherence } }
+"""
+
+
+async def test_a_live_call_update_reads_the_call_and_every_record_it_shows_at_once(
+    start_server: Callable[..., LiveServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start_server(rules_deadline_poll=60)
+    http = Http(server.http_url)
+    await http.data(START_CALL, **call_args("c"))
+    socket = await GraphQLSocket.open(server.ws_url)
+    await socket.subscribe(SHOWN_RECORDS, callId="c")
+    first = (await socket.next_data())["liveCall"]
+    db = server.services.db
+    reads: list[str] = []
+    for name in ("read", "read_rows"):
+        method = getattr(db, name)
+        monkeypatch.setattr(db, name, lambda *args, _m=method, _n=name: reads.append(_n) or _m(*args))
+
+    await http.data(ADD_LINE, callId="c", text="This is terrible", sentiment="NEGATIVE")
+    state = (await socket.next_data())["liveCall"]
+    await socket.close()
+    await http.close()
+
+    assert reads == ["read_rows"]
+    assert state["lastSequence"] > first["lastSequence"]
+    assert state["sentiment"]["negativePercentage"] > first["sentiment"]["negativePercentage"]
+    assert state["performanceMetrics"] == first["performanceMetrics"]
+    assert state["phases"] == first["phases"] and len(state["phases"]) == 5
