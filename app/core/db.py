@@ -87,8 +87,13 @@ class Database:
         url = make_url(settings.database_url)
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=300)
-            self.reader = create_async_engine(url, pool_size=8, max_overflow=8)
+            # Every user ends its own transaction (sessions roll back or commit, the group commit
+            # and read_rows too), so the pool's ROLLBACK on return would be one more hop to
+            # aiosqlite's thread per use, for nothing.
+            self.writer = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_timeout=300, pool_reset_on_return=None
+            )
+            self.reader = create_async_engine(url, pool_size=8, max_overflow=8, pool_reset_on_return=None)
             _sqlite_pragmas(self.writer, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=True)
             _sqlite_pragmas(self.reader, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=False)
             self.sqlite_writer: SQLiteWriter | None = (
