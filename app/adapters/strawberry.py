@@ -38,19 +38,37 @@ beyond that:
 - ``parse_json``: the view method that decodes a request body (and GET
   ``variables``), which ``app.graphql.view`` overrides to refuse JSON that is
   no object; a ``cross_web.HTTPException`` raised there leaves ``run`` as is.
+- ``LeanExtensionsRunner``: ``strawberry.extensions.runner.SchemaExtensionsRunner`` and the
+  hook context managers of ``strawberry.extensions.context`` (``get_hook``, ``HOOK_NAME``,
+  ``WrappedHook``), which ``Schema.create_extensions_runner`` builds for every operation.
+  Strawberry wraps each extension's generator hook in ``contextlib.contextmanager`` anew at
+  every phase of every request (``functools.wraps`` and all); ours wraps each hook function
+  once per extension class and binds it per request, with the same enter and exit order.
 - ``add_field_extension``: appends to ``StrawberryField.extensions`` of every
   field of a type after it is defined (not among the stable attributes).
 
 ``tests/adapters/test_strawberry.py`` checks each of these.
 """
 
+import contextlib
+import inspect
 from collections.abc import Callable
+from functools import partial
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from graphql import GraphQLField
 from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.extensions import FieldExtension
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.extensions.context import (
+    ExecutingContextManager,
+    ExtensionContextManagerBase,
+    OperationContextManager,
+    ParsingContextManager,
+    ValidationContextManager,
+    WrappedHook,
+)
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as StrawberryExecutor
@@ -75,6 +93,7 @@ from strawberry.types.unset import UnsetType
 
 __all__ = [
     "InvalidOperationTypeError",
+    "LeanExtensionsRunner",
     "LegacyConnectionInitMessage",
     "Operation",
     "PingMessage",
@@ -128,3 +147,67 @@ def add_field_extension(
         if not any(isinstance(extension, kind) for extension in field.extensions):
             field.extensions.append(make())
     return strawberry_type
+
+
+_NO_HOOK = object()
+_STRAWBERRYS = object()
+_hooks: dict[tuple[type, str], Any] = {}
+
+
+def _hook_factory(extension_class: type, name: str) -> Any:
+    hook = getattr(extension_class, name)
+    if hook is getattr(SchemaExtension, name):
+        return _NO_HOOK
+    if inspect.isgeneratorfunction(hook):
+        return contextlib.contextmanager(hook), False
+    if inspect.isasyncgenfunction(hook):
+        return contextlib.asynccontextmanager(hook), True
+    return _STRAWBERRYS  # a plain callable: Strawberry's own wrapping
+
+
+class _OncePerClass(ExtensionContextManagerBase):
+    __slots__ = ()
+
+    def get_hook(self, extension: SchemaExtension) -> WrappedHook | None:
+        key = (type(extension), self.HOOK_NAME)
+        found = _hooks.get(key)
+        if found is None:
+            found = _hooks[key] = _hook_factory(type(extension), self.HOOK_NAME)
+        if found is _NO_HOOK:
+            return None
+        if found is _STRAWBERRYS:
+            return super().get_hook(extension)
+        factory, is_async = found
+        return WrappedHook(extension=extension, hook=partial(factory, extension), is_async=is_async)
+
+
+class _Operation(_OncePerClass, OperationContextManager):
+    __slots__ = ()
+
+
+class _Validation(_OncePerClass, ValidationContextManager):
+    __slots__ = ()
+
+
+class _Parsing(_OncePerClass, ParsingContextManager):
+    __slots__ = ()
+
+
+class _Executing(_OncePerClass, ExecutingContextManager):
+    __slots__ = ()
+
+
+class LeanExtensionsRunner(SchemaExtensionsRunner):
+    """Strawberry's runner, with each hook wrapped once per extension class."""
+
+    def operation(self) -> OperationContextManager:
+        return _Operation(self.extensions)
+
+    def validation(self) -> ValidationContextManager:
+        return _Validation(self.extensions)
+
+    def parsing(self) -> ParsingContextManager:
+        return _Parsing(self.extensions)
+
+    def executing(self) -> ExecutingContextManager:
+        return _Executing(self.extensions)

@@ -4,9 +4,11 @@ import logging
 
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.runner import SchemaExtensionsRunner
 from strawberry.types import ExecutionContext
 
-from app.adapters.strawberry import InvalidOperationTypeError
+from app.adapters.strawberry import InvalidOperationTypeError, LeanExtensionsRunner
 from app.core.errors import ServiceError
 
 log = logging.getLogger("app.graphql")
@@ -47,6 +49,12 @@ def classify(error: GraphQLError) -> None:
 
 class CodedSchema(Schema):
     """A Strawberry schema whose errors all carry ``extensions.code``."""
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> SchemaExtensionsRunner:
+        """Strawberry's runner, minus re-wrapping every hook on every request (the adapter)."""
+        return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -7,9 +7,10 @@ adjust the adapter and its users; the behaviour built on them is tested in
 tests/graphql and tests/e2e.
 """
 
+import asyncio
 import hashlib
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from operator import getitem
 from typing import Any, get_origin
@@ -25,6 +26,7 @@ from strawberry.types.graphql import OperationType
 
 from app.adapters.strawberry import (
     InvalidOperationTypeError,
+    LeanExtensionsRunner,
     Operation,
     StrawberryExecutor,
     StrawberryLegacyWSHandler,
@@ -265,3 +267,88 @@ def test_a_field_extension_added_after_definition_applies_once() -> None:
     assert result.data == {"greetings": {"hello": "HELLO", "bye": "BYE"}}
     definition = strawberry.types.get_object_definition(Greetings, strict=True)
     assert [len(field.extensions) for field in definition.fields] == [1, 1]
+
+
+class _Recorder(SchemaExtension):
+    """Generator and async generator hooks, each noting when it enters and exits and what it saw."""
+
+    seen: list[str]
+
+    def on_operation(self) -> Iterator[None]:
+        self.seen.append("operation in")
+        yield
+        self.seen.append("operation out")
+
+    def on_parse(self) -> Iterator[None]:
+        self.seen.append("parse in")
+        yield
+        self.seen.append("parse out")
+
+    def on_validate(self) -> Iterator[None]:
+        self.seen.append("validate in")
+        yield
+        self.seen.append("validate out")
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        self.seen.append("execute in")
+        try:
+            yield
+        except Exception as error:
+            self.seen.append(f"execute raised {type(error).__name__}")
+            raise
+        self.seen.append("execute out")
+
+
+class _Second(_Recorder):
+    def on_parse(self) -> Iterator[None]:
+        self.seen.append("second parse in")
+        yield
+        self.seen.append("second parse out")
+
+
+def _hooks_seen(schema_class: type[strawberry.Schema]) -> list[str]:
+    seen: list[str] = []
+
+    class First(_Recorder):
+        pass
+
+    First.seen = seen
+    _Second.seen = seen
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def ok(self) -> bool:
+            return True
+
+    schema = schema_class(query=Query, extensions=[First, _Second])
+    result = asyncio.run(schema.execute("{ ok }"))
+    assert result.errors is None
+    return seen
+
+
+def test_the_extensions_runner_builds_the_hook_context_managers_strawberry_does() -> None:
+    from strawberry.extensions import context
+    from strawberry.extensions.runner import SchemaExtensionsRunner
+
+    runner_methods = ("operation", "validation", "parsing", "executing")
+    assert all(callable(getattr(SchemaExtensionsRunner, name)) for name in runner_methods)
+    assert "create_extensions_runner" in vars(strawberry.Schema)
+    base = context.ExtensionContextManagerBase
+    assert callable(base.get_hook) and context.WrappedHook._fields == ("extension", "hook", "is_async")
+    for manager in (
+        context.OperationContextManager,
+        context.ValidationContextManager,
+        context.ParsingContextManager,
+        context.ExecutingContextManager,
+    ):
+        assert manager.HOOK_NAME.startswith("on_") and issubclass(manager, base)
+
+
+def test_the_lean_runner_enters_and_leaves_every_hook_as_strawberrys_does() -> None:
+    class Lean(strawberry.Schema):
+        def create_extensions_runner(self, execution_context: Any, extensions: Any) -> Any:
+            return LeanExtensionsRunner(execution_context=execution_context, extensions=extensions)
+
+    assert _hooks_seen(Lean) == _hooks_seen(strawberry.Schema)
+    assert "second parse in" in _hooks_seen(Lean)
