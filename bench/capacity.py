@@ -13,7 +13,15 @@ two ``callEvents`` screens having it.
 
 The floor is the same mix at the floors' prices: the run's requests at a bare
 INSERT's CPU (``bench.baseline_app`` under wrk) and its frames at a bare
-fan-out's CPU per frame (``bench.fanout_app``), both measured here.
+fan-out's CPU per frame (``bench.fanout_app``), both measured here. Beside it,
+the stack's floor: the requests at Strawberry alone's CPU per request (the
+same wrk load against ``bench.strawberry_app``, the same mutation with no
+database) and the frames at the bare fan-out's, and the same with the
+pipelines' mutations streamed over one socket (benchmark 11's client against
+``bench.strawberry_app``). A target past the stack's floor is past what any
+Strawberry-served API reaches, whatever the rest of it costs. Every request of
+the mix is priced as an ``addTranscriptEntry`` at the floors, the mutation the
+reference apps answer.
 
 Two deployments: one worker on the embedded default (SQLite, in-memory
 pub/sub), and two workers on PostgreSQL and Redis on the same machine (started
@@ -30,10 +38,9 @@ from pathlib import Path
 
 import uvloop
 
-from bench import fanout, wrk
+from bench import fanout, streamed_writes, write_throughput, wrk
 from bench.api import Api
 from bench.load import Sizes as LoadSizes
-from bench.load import load
 from bench.pipeline import play, schedule
 from bench.report import Benchmark, Figure, ms, percentile
 from bench.servers import Server, app_server, reference_server, tree_cpu_seconds
@@ -125,26 +132,47 @@ class Load:
 
 @dataclass(frozen=True)
 class Floors:
+    """CPU prices, in seconds: per request, per streamed mutation, per delivered frame."""
+
     insert_cpu: float
     frame_cpu: float
+    strawberry_cpu: float
+    """Strawberry alone answering a mutation over HTTP: the least a request to this stack costs."""
+    strawberry_streamed_cpu: float
+    """Strawberry alone answering a mutation sent over one graphql-transport-ws socket."""
 
-    def calls_per_core(self, run: Load) -> float:
-        cpu = run.requests * self.insert_cpu + run.frames * self.frame_cpu
-        return 60 / (cpu / (run.calls * run.seconds / 60))
+    def hardware(self, run: Load) -> float:
+        """Calls per core for ``run``'s mix at the bare INSERT's and the bare fan-out's prices."""
+        return _per_core(run, run.requests * self.insert_cpu + run.frames * self.frame_cpu)
+
+    def stack(self, run: Load) -> float:
+        """Calls per core for ``run``'s mix at Strawberry alone's price per request and the bare frame's."""
+        return _per_core(run, run.requests * self.strawberry_cpu + run.frames * self.frame_cpu)
+
+    def stack_streamed(self, run: Load) -> float:
+        """As ``stack``, with every mutation streamed over a socket at Strawberry alone's price."""
+        return _per_core(run, run.requests * self.strawberry_streamed_cpu + run.frames * self.frame_cpu)
+
+
+def _per_core(run: Load, cpu: float) -> float:
+    return 60 / (cpu / (run.calls * run.seconds / 60))
 
 
 def _floors(workdir: Path, sizes: Sizes, smoke: bool) -> Floors:
     wrk.ensure()
     load_sizes = LoadSizes(connections=32, seconds=1 if smoke else 4, warmup=0 if smoke else 1, calls=4)
-    bodies = [{"query": "mutation", "variables": {"callId": f"call-{n}", "text": "a line"}} for n in range(4)]
+    stream_sizes = streamed_writes.SMOKE if smoke else replace(streamed_writes.FULL, seconds=4, warmup=1)
     with reference_server(workdir, "bench.baseline_app") as server:
-        insert = load(server, bodies, load_sizes, workdir)
+        insert = write_throughput.appends(server, load_sizes, workdir)
+    with reference_server(workdir, write_throughput.STRAWBERRY_ALONE) as server:
+        alone = write_throughput.appends(server, load_sizes, workdir)
+        streamed = streamed_writes.stream(server, load_sizes.calls, stream_sizes)
     floor_sizes = replace(
         fanout.SMOKE if smoke else fanout.FULL, subscribers=sizes.floor_subscribers, seconds=1 if smoke else 5
     )
     with reference_server(workdir, "bench.fanout_app") as server:
         frames = fanout.measure(server, floor_sizes)
-    return Floors(insert.server_cpu, frames.cpu_per_frame)
+    return Floors(insert.server_cpu, frames.cpu_per_frame, alone.server_cpu, streamed.server_cpu)
 
 
 def _run(server: Server, cpu: Callable[[], float], calls: int, sizes: Sizes, tag: str) -> Load:
@@ -229,12 +257,18 @@ def _measure(deployment: Deployment, workdir: Path, sizes: Sizes) -> tuple[Load,
 def _describe(name: str, calibration: Load, half: Load, floors: Floors) -> str:
     p99 = percentile(half.latencies, 0.99) if half.latencies else float("nan")
     p50 = percentile(half.latencies, 0.5) if half.latencies else float("nan")
-    floor = floors.calls_per_core(calibration)
+    stack = floors.stack(calibration)
+    verdict = "past" if stack < CALLS_TARGET else "within"
     return (
         f"{name}: {calibration.calls_per_core:,.0f} calls per core "
         f"({calibration.cpu_per_call_minute * 1000:.0f} ms CPU per call-minute at {calibration.calls} calls: "
         f"{calibration.requests:,} requests, {calibration.frames:,} frames in {calibration.seconds:g} s; "
-        f"floor for the same mix {floor:,.0f}); at half load ({half.calls} calls) "
+        f"floor for the same mix {floors.hardware(calibration):,.0f} (bare INSERT + bare frame); "
+        f"the stack's floor for the same mix {stack:,.0f} (Strawberry-alone requests + bare frames: "
+        f"the {CALLS_TARGET:,} target is {verdict} it), "
+        f"{floors.stack_streamed(calibration):,.0f} with the mutations streamed over a socket at "
+        f"Strawberry alone's streamed price); "
+        f"at half load ({half.calls} calls) "
         f"line-to-screen p50 {ms(p50)} / p99 {ms(p99)}, "
         f"{half.missing} final lines not on both screens in time, {half.dropped} screens dropped; {half.busy}"
     )
@@ -271,6 +305,10 @@ def run(workdir: Path, smoke: bool) -> Figure:
     value = f"{embedded[0].calls_per_core:,.0f} calls per core"
     if embedded[1].latencies:
         value += f", p99 {ms(percentile(embedded[1].latencies, 0.99))} at half load"
+    value += (
+        f" (floors for the mix: {floors.hardware(embedded[0]):,.0f} bare, "
+        f"{floors.stack(embedded[0]):,.0f} Strawberry-served)"
+    )
     met = _met(*embedded)
     # Starting PostgreSQL and two workers takes longer than the rest of the smoke run together.
     skipped = "not in the smoke run" if smoke else _scaled_unavailable()
@@ -282,8 +320,9 @@ def run(workdir: Path, smoke: bool) -> Figure:
     else:
         parts.append(f"two workers, PostgreSQL + Redis: skipped ({skipped})")
     parts.append(
-        f"floors: bare INSERT {ms(floors.insert_cpu)} CPU per request, bare fan-out "
-        f"{floors.frame_cpu * 1e6:.0f} µs per frame"
+        f"floors: bare INSERT {ms(floors.insert_cpu)} CPU per request, Strawberry alone "
+        f"{ms(floors.strawberry_cpu)} per request over HTTP and {ms(floors.strawberry_streamed_cpu)} per "
+        f"mutation streamed, bare fan-out {floors.frame_cpu * 1e6:.0f} µs per frame"
     )
     return Figure(
         number=10, name=BENCHMARK.name, value=value, detail="; ".join(parts), target=BENCHMARK.target, met=met

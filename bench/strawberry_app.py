@@ -4,14 +4,17 @@ The same document, arguments and selection as the API's, answered by a resolver
 that builds the entry in memory: no authentication, no ORM, no transaction, no
 events. Its rate, as a share of the bare INSERT's, is the most any mutation
 served by Strawberry on this stack can reach. Served by uvicorn like the API
-(``bench.servers.reference_server``).
+(``bench.servers.reference_server``), over HTTP and over graphql-transport-ws
+(Strawberry's own WebSocket handling, which runs a mutation sent as a
+``subscribe`` message and answers it with one ``next`` and a ``complete``), so
+both of the API's write paths have their Strawberry-alone ceiling.
 """
 
 from datetime import UTC, datetime
 
 import strawberry
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
 
@@ -51,4 +54,5 @@ class Mutation:
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ParserCache, ValidationCache])
-app = Starlette(routes=[Route("/graphql", GraphQL(schema), methods=["POST"])])
+view = GraphQL(schema)
+app = Starlette(routes=[Route("/graphql", view, methods=["POST"]), WebSocketRoute("/graphql", view)])

@@ -17,11 +17,12 @@ import uvloop
 
 from bench import statements, wrk
 from bench.api import ADD_LINE
-from bench.load import FULL, SMOKE, load, start_calls
+from bench.load import FULL, SMOKE, Sizes, load, start_calls
 from bench.report import Benchmark, Figure, ms
-from bench.servers import app_server, reference_server
+from bench.servers import Server, app_server, reference_server
 
 TARGET = 0.15
+STRAWBERRY_ALONE = "bench.strawberry_app"
 
 
 def line(call_id: str) -> dict[str, Any]:
@@ -38,16 +39,22 @@ def bodies(calls: int) -> list[dict[str, Any]]:
     return [{"query": ADD_LINE, "variables": line(f"call-{n}")} for n in range(calls)]
 
 
+def appends(server: Server, sizes: Sizes, workdir: Path) -> wrk.Result:
+    """wrk posting the benchmark's final lines: how benchmarks 2, 10 and 11 load the bare INSERT,
+    Strawberry alone (``STRAWBERRY_ALONE``) and the API, so their prices compare."""
+    return load(server, bodies(sizes.calls), sizes, workdir)
+
+
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     wrk.ensure()
     with reference_server(workdir, "bench.baseline_app") as server:
-        baseline = load(server, bodies(sizes.calls), sizes, workdir)
-    with reference_server(workdir, "bench.strawberry_app") as server:
-        ceiling = load(server, bodies(sizes.calls), sizes, workdir)
+        baseline = appends(server, sizes, workdir)
+    with reference_server(workdir, STRAWBERRY_ALONE) as server:
+        ceiling = appends(server, sizes, workdir)
     with app_server(workdir, "write") as server:
         uvloop.run(start_calls(server, sizes.calls))
-        api = load(server, bodies(sizes.calls), sizes, workdir)
+        api = appends(server, sizes, workdir)
     sent = statements.count(server, ADD_LINE, line("call-0"))
     ratio = api.per_second / baseline.per_second
     return Figure(
