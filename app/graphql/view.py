@@ -20,7 +20,9 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
+from app.adapters.strawberry import InvalidOperationTypeError
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
 from app.graphql.context import Context
@@ -70,7 +72,9 @@ class GraphQLView(GraphQL[Context, None]):
             try:
                 response = await self.run(request)
             except HTTPException as error:
-                response = error_response(error.status_code, error.reason, media_type)
+                response = error_response(_status(error, request.method), error.reason, media_type)
+                if response.status_code == 405:
+                    response.headers["allow"] = "POST"
             except BodyTooLarge:
                 response = error_response(413, too_large, media_type)
             except DocumentRefused as refused:
@@ -178,6 +182,18 @@ class GraphQLView(GraphQL[Context, None]):
             raise ConnectionRejectionError(
                 {"message": error.message, "extensions": {"code": error.code}}
             ) from error
+
+
+def _status(error: HTTPException, method: str) -> int:
+    """A mutation sent with GET is 405 with ``Allow: POST`` (GraphQL over HTTP), not Strawberry's 400."""
+    cause = error.__cause__
+    if (
+        method == "GET"
+        and isinstance(cause, InvalidOperationTypeError)
+        and cause.operation_type is OperationType.MUTATION
+    ):
+        return 405
+    return error.status_code
 
 
 def graphql_view(settings: Settings) -> GraphQLView:

@@ -134,3 +134,22 @@ def test_graphql_response_json_is_answered_when_preferred_over_application_json(
 
     assert (response.status_code, response.headers["content-type"].split(";")[0]) == (400, GRAPHQL_RESPONSE)
     assert "data" not in response.json()
+
+
+@pytest.mark.parametrize("accept", [GRAPHQL_RESPONSE, "application/json"])
+def test_a_mutation_sent_with_get_is_a_405_that_allows_post(live_server: LiveServer, accept: str) -> None:
+    response = httpx2.get(
+        live_server.http_url,
+        params={"query": 'mutation { endLiveCall(callId: "c") { status } }'},
+        headers={"accept": accept},
+        timeout=10,
+    )
+
+    assert (response.status_code, response.headers["allow"]) == (405, "POST")
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+def test_a_query_sent_with_get_still_runs(live_server: LiveServer) -> None:
+    response = httpx2.get(live_server.http_url, params={"query": "{ __typename }"}, timeout=10)
+
+    assert (response.status_code, response.json()["data"]) == (200, {"__typename": "Query"})
