@@ -55,6 +55,7 @@ class CallRelay:
         self.call = call
         self.last = last
         self.sinks: dict[Hashable, Sink] = {}
+        self.abandoned = False  # its last sink left while it passed an event on
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.task = asyncio.create_task(self._run(), name=f"relay {call.call_id}")
         self.task.add_done_callback(self._stopped)
@@ -71,7 +72,7 @@ class CallRelay:
                 while True:
                     for event in await self._in_order(message):
                         await self._deliver(event)
-                        if event.type is EventType.CALL_ENDED:
+                        if event.type is EventType.CALL_ENDED or self.abandoned:
                             return
                     message = await feed.get()
         except FeedClosed:
@@ -125,7 +126,9 @@ class CallRelay:
         self.sinks.pop(key, None)
         if not self.sinks and not self.task.done():
             self.relays.forget(self)
-            if asyncio.current_task() is not self.task:  # the relay itself ends on its own
+            if asyncio.current_task() is self.task:  # the relay ends on its own, after this event
+                self.abandoned = True
+            else:
                 self.task.cancel()
 
 

@@ -6,6 +6,7 @@ test commits events over HTTP.
 """
 
 import asyncio
+import secrets
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
@@ -14,6 +15,8 @@ import pytest
 from app.calls.events import CallLog, Event, call_channel
 from app.calls.relay import CallRelay
 from app.graphql.fanout import Group
+from tests.e2e.test_connections import EVENTS as WITH_TEXT
+from tests.e2e.test_connections import LONG_LINE, StalledClient
 from tests.factories import ADD_LINE, START_CALL, call_args
 from tests.live import GraphQLSocket, Http, LiveServer, eventually
 
@@ -124,3 +127,22 @@ async def test_a_screen_joining_while_the_relay_passes_on_an_event_from_the_log_
         for screen in screens:
             await screen.close()
     assert received == [[2, 3], [2, 3]]
+
+
+async def test_a_relay_whose_last_screen_it_cut_off_stops(start_server: Callable[..., LiveServer]) -> None:
+    server = start_server(subscriber_buffer=5, send_buffer=8192)
+    http = Http(server.http_url)
+    await http.data(START_CALL, **call_args("c"))
+    stalled = await StalledClient.open(server)
+    subscribe = {"query": WITH_TEXT, "variables": {"callId": "c", "after": 0}}
+    stalled.send({"id": "1", "type": "subscribe", "payload": subscribe})
+    await eventually(lambda: len(server.services.relays) == 1)  # event 1 sent, then handed over
+    for index in range(150):
+        await http.data(LONG_LINE, text=f"{index} {secrets.token_urlsafe(3_000)}")
+
+    messages = await stalled.read_until_complete()
+    await stalled.close()
+    await http.close()
+
+    assert messages[-2]["payload"]["errors"][0]["extensions"]["code"] == "SLOW_CONSUMER"
+    await eventually(lambda: server.run(server.task_kinds())["CallRelay._run"] == 0)
