@@ -1,9 +1,14 @@
 """One place for test data and the GraphQL calls the tests make."""
 
+import threading
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any
 
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
+
+RECEIVE_WITHIN = 30.0
+"""Seconds a test waits for a WebSocket message before it fails (a lost one must not hang the run)."""
 
 CALL_FIELDS = """
     callId agentName customerName customerPhone status startTime endTime duration
@@ -118,23 +123,47 @@ class Api:
         return entry
 
 
+def receive_json(
+    socket: WebSocketTestSession, awaiting: str = "WebSocket message", within: float = RECEIVE_WITHIN
+) -> Any:
+    """``socket.receive_json()``, failing with what it awaited after ``within`` s instead of blocking.
+
+    The test client's receive takes no timeout (it waits on its stream through the portal), so
+    the read runs in a thread the test waits on; one a failed test left waiting ends when the
+    socket closes. The thread costs some tens of microseconds a message.
+    """
+    received: Future[Any] = Future()
+
+    def read() -> None:
+        try:
+            received.set_result(socket.receive_json())
+        except BaseException as error:
+            received.set_exception(error)
+
+    threading.Thread(target=read, name="websocket receive", daemon=True).start()
+    try:
+        return received.result(timeout=within)
+    except TimeoutError:
+        raise AssertionError(f"no {awaiting} within {within:g} s") from None
+
+
 class TransportWs:
     """A graphql-transport-ws client over the test client's WebSocket."""
 
-    def __init__(self, socket: Any) -> None:
+    def __init__(self, socket: WebSocketTestSession) -> None:
         self.socket = socket
         self.socket.send_json({"type": "connection_init", "payload": {}})
-        assert self.socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
 
     def subscribe(self, query: str, op_id: str = "1", **variables: Any) -> None:
         self.socket.send_json(
             {"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables}}
         )
 
-    def next(self) -> dict[str, Any]:
+    def next(self, within: float = RECEIVE_WITHIN) -> dict[str, Any]:
         """The next result payload; pings are answered and skipped."""
         while True:
-            message: dict[str, Any] = self.socket.receive_json()
+            message: dict[str, Any] = receive_json(self.socket, "subscription result", within)
             if message["type"] == "ping":
                 self.socket.send_json({"type": "pong"})
                 continue
@@ -142,8 +171,8 @@ class TransportWs:
             payload: dict[str, Any] = message["payload"]
             return payload
 
-    def receive(self) -> dict[str, Any]:
-        message: dict[str, Any] = self.socket.receive_json()
+    def receive(self, within: float = RECEIVE_WITHIN) -> dict[str, Any]:
+        message: dict[str, Any] = receive_json(self.socket, "message", within)
         return message
 
 

@@ -154,9 +154,16 @@ class GraphQLSocket:
     async def send(self, message: dict[str, Any]) -> None:
         await self.connection.send(json.dumps(message))
 
-    async def receive(self, within: float = 10) -> dict[str, Any]:
-        raw = await asyncio.wait_for(self.connection.recv(), within)
-        message: dict[str, Any] = json.loads(raw)
+    async def frame(self, within: float = 10, awaiting: str = "WebSocket message") -> str | bytes:
+        """The next message as it came; after ``within`` s a ``TimeoutError`` naming what it awaited
+        (a test that waits for silence catches it)."""
+        try:
+            return await asyncio.wait_for(self.connection.recv(), within)
+        except TimeoutError:
+            raise TimeoutError(f"no {awaiting} within {within:g} s") from None
+
+    async def receive(self, within: float = 10, awaiting: str = "WebSocket message") -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await self.frame(within, awaiting))
         return message
 
     async def subscribe(self, query: str, op_id: str = "1", **variables: Any) -> None:
@@ -166,7 +173,7 @@ class GraphQLSocket:
     async def next(self, within: float = 10) -> dict[str, Any]:
         """The next message that is not a keep-alive; pings are answered."""
         while True:
-            message = await self.receive(within)
+            message = await self.receive(within, "message but keep-alives")
             if message["type"] == "ping":
                 await self.send({"type": "pong"})
             elif message["type"] != "ka":

@@ -8,11 +8,19 @@ whatever a full buffer made it skip, from the log, as ``follow_call`` does)
 and awaits ``sink.deliver(event)`` for each sink. A sink is whatever the
 transport groups screens by; the relay knows nothing of sockets.
 
-A sink may join only if it holds every event the relay has already passed on
-(``last`` at least the relay's): a relay that refilled from the log can be
-ahead of the pub/sub feed a screen has been reading, and the screen would miss
-the events in between. Refused, the screen goes on reading on its own and tries
-again the next time it has caught up.
+The invariant that makes a join safe: the relay's ``last`` is the newest event
+it has begun passing on, and every later event is passed, in order, to every
+sink present when its turn begins. So a sink may join only if it holds every
+event up to the relay's ``last`` (its own ``last`` at least the relay's), and
+the check and the join happen with no ``await`` between them. A relay that read
+an event from the log (its first read, a refill) can be ahead of the pub/sub
+feed a screen has been reading; a sink that joined behind it, even while that
+event was still being passed on, would miss it. Refused, the screen goes on
+reading on its own (the event reaches its feed) and tries again the next time
+it has caught up. A sink that joins ahead of the relay is handed events it
+already holds until the relay catches up with it: it drops them by sequence.
+A relay that stops before it has subscribed lets whoever waits to join go on on
+their own, never waiting for it.
 """
 
 import asyncio
@@ -30,7 +38,8 @@ log = logging.getLogger(__name__)
 
 
 class Sink(Protocol):
-    """What joins a relay: it takes each event after the ones it holds, and learns the end."""
+    """What joins a relay: it takes each event after the ones it holds (dropping, by sequence,
+    any it already holds), and learns the end."""
 
     async def deliver(self, event: Event) -> None: ...
 
@@ -46,8 +55,10 @@ class CallRelay:
         self.call = call
         self.last = last
         self.sinks: dict[Hashable, Sink] = {}
+        self.abandoned = False  # its last sink left while it passed an event on
         self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.task = asyncio.create_task(self._run(), name=f"relay {call.call_id}")
+        self.task.add_done_callback(self._stopped)
 
     async def _run(self) -> None:
         shutting_down = False
@@ -61,7 +72,7 @@ class CallRelay:
                 while True:
                     for event in await self._in_order(message):
                         await self._deliver(event)
-                        if event.type is EventType.CALL_ENDED:
+                        if event.type is EventType.CALL_ENDED or self.abandoned:
                             return
                     message = await feed.get()
         except FeedClosed:
@@ -100,16 +111,24 @@ class CallRelay:
             after = page[-1].seq
 
     async def _deliver(self, event: Event) -> None:
+        self.last = event.seq  # first: a sink may join while another one awaits this event
         for sink in list(self.sinks.values()):
             await sink.deliver(event)
-        self.last = event.seq
+
+    def _stopped(self, task: "asyncio.Task[None]") -> None:
+        # Cancelled before it subscribed (even before it ran): the sinks waiting to join
+        # see it done and go on on their own.
+        if not self.ready.done():
+            self.ready.set_result(None)
 
     def leave(self, key: Hashable) -> None:
         """A sink with nobody left in it goes; a relay with no sink stops."""
         self.sinks.pop(key, None)
         if not self.sinks and not self.task.done():
             self.relays.forget(self)
-            if asyncio.current_task() is not self.task:  # the relay itself ends on its own
+            if asyncio.current_task() is self.task:  # the relay ends on its own, after this event
+                self.abandoned = True
+            else:
                 self.task.cancel()
 
 

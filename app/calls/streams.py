@@ -36,6 +36,36 @@ class ShuttingDown(ServiceError):
     code = "SHUTTING_DOWN"
 
 
+def cut_off(
+    reason: Literal["overflow", "closed"],
+    *,
+    buffer: int,
+    last: int | None = None,
+    behind: str = "events",
+    who: str = "subscriber",
+) -> ServiceError:
+    """The client-facing end of a stream whose feed let it go: it fell more than ``buffer``
+    messages behind (SLOW_CONSUMER), or the server stops (SHUTTING_DOWN). A resumable
+    stream names ``last`` (``lastSequence``), the cursor to subscribe again from."""
+    again = "" if last is None else f" with afterSequence: {last}"
+    details = {} if last is None else {"lastSequence": last}
+    if reason == "overflow":
+        return SlowConsumer(f"{who} fell more than {buffer} {behind} behind; resubscribe{again}", **details)
+    return ShuttingDown(f"the server is shutting down; subscribe again{again}", **details)
+
+
+async def next_message(
+    feed: Subscription, *, last: int | None = None, behind: str = "events", who: str = "subscriber"
+) -> str | None:
+    """``feed.get()``, with the feed's end as ``cut_off``'s error."""
+    try:
+        return await feed.get()
+    except SubscriberOverflow as error:
+        raise cut_off("overflow", buffer=feed.buffer, last=last, behind=behind, who=who) from error
+    except FeedClosed as error:
+        raise cut_off("closed", buffer=feed.buffer, last=last) from error
+
+
 @dataclass(frozen=True)
 class Detached:
     """Why a relay let a subscriber go, and the last event it had."""
@@ -58,7 +88,7 @@ async def _subscribed(pubsub: PubSub, channel: str, *, coalesce: bool = False) -
         async with pubsub.subscribe(channel, coalesce=coalesce) as feed:
             yield feed
     except FeedClosed as error:
-        raise ShuttingDown("the server is shutting down; subscribe again") from error
+        raise cut_off("closed", buffer=pubsub.buffer) from error
 
 
 subscribed = _subscribed
@@ -128,30 +158,8 @@ async def follow_call(
                     detached = await taken
                     if detached.reason == "ended":
                         return
-                    last = detached.last
-                    if detached.reason == "overflow":
-                        raise SlowConsumer(
-                            f"subscriber fell more than {pubsub.buffer} events behind; "
-                            f"resubscribe with afterSequence: {last}",
-                            lastSequence=last,
-                        )
-                    raise ShuttingDown(
-                        f"the server is shutting down; subscribe again with afterSequence: {last}",
-                        lastSequence=last,
-                    )
-            try:
-                message = await feed.get()
-            except SubscriberOverflow as error:
-                raise SlowConsumer(
-                    f"subscriber fell more than {pubsub.buffer} events behind; "
-                    f"resubscribe with afterSequence: {last}",
-                    lastSequence=last,
-                ) from error
-            except FeedClosed as error:
-                raise ShuttingDown(
-                    f"the server is shutting down; subscribe again with afterSequence: {last}",
-                    lastSequence=last,
-                ) from error
+                    raise cut_off(detached.reason, buffer=pubsub.buffer, last=detached.last)
+            message = await next_message(feed, last=last)
             if message is None:
                 pending = await _from_log(db, call, after=last)
                 continue
@@ -197,12 +205,7 @@ async def follow_board(pubsub: PubSub, *, scope: Scope) -> AsyncIterator[Event]:
     """Calls started, changing status and ending, across the calls in ``scope``, from now on."""
     async with _subscribed(pubsub, BOARD_CHANNEL) as feed:
         while True:
-            try:
-                message = await feed.get()
-            except SubscriberOverflow as error:
-                raise SlowConsumer(
-                    f"board subscriber fell more than {pubsub.buffer} events behind; resubscribe"
-                ) from error
+            message = await next_message(feed, who="board subscriber")
             if message is not None:
                 event = Event.from_json(message)
                 if scope.sees(event.payload["call"].get("campaign_id")):

@@ -16,10 +16,10 @@ from sqlmodel import col, select
 
 from app.calls.enums import EventType
 from app.calls.events import ALERTS_CHANNEL, Event
-from app.calls.streams import ShuttingDown, SlowConsumer, subscribed
+from app.calls.streams import next_message, subscribed
 from app.core.db import Database
 from app.core.errors import InvalidInput
-from app.core.pubsub import FeedClosed, PubSub, SubscriberOverflow
+from app.core.pubsub import PubSub
 from app.core.scope import Scope
 from app.rules.models import ALERT_SEQ, AlertLog, Counter
 
@@ -113,19 +113,7 @@ async def follow_alerts(
             for entry in pending:
                 yield entry
             pending = []
-            try:
-                message = await feed.get()
-            except SubscriberOverflow as error:
-                raise SlowConsumer(
-                    f"subscriber fell more than {pubsub.buffer} alerts behind; "
-                    f"resubscribe with afterSequence: {last}",
-                    lastSequence=last,
-                ) from error
-            except FeedClosed as error:
-                raise ShuttingDown(
-                    f"the server is shutting down; subscribe again with afterSequence: {last}",
-                    lastSequence=last,
-                ) from error
+            message = await next_message(feed, last=last, behind="alerts")
             if message is None:
                 latest = await _latest(db)
                 pending = await _from_log(db, audience, after=last, until=latest)

@@ -37,6 +37,7 @@ from app.adapters.strawberry import (
     default_reader,
 )
 from tests.adapters.versions import assert_tested
+from tests.factories import receive_json
 
 INTERNALS = "the executor, _is_default, the WebSocket handlers and their attributes"
 
@@ -206,7 +207,7 @@ def test_send_text_writes_a_frame_as_given_on_the_websocket() -> None:
     with client.websocket_connect("/", subprotocols=["graphql-transport-ws"]) as websocket:
         websocket.send_json({"type": "connection_init"})
 
-        assert websocket.receive_json() == {"type": "connection_ack"}
+        assert receive_json(websocket, "connection_ack") == {"type": "connection_ack"}
         assert websocket.receive_text() == '{"type":"ping","payload":{"encoded":"once"}}'
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from tests.auth.conftest import TokenApi
-from tests.factories import START_CALL, call_args
+from tests.factories import START_CALL, call_args, receive_json
 
 ACTION = """
 mutation($supervisorId: String!, $name: String!) {
@@ -91,7 +91,7 @@ def test_the_board_subscription_of_a_scoped_token_shows_only_its_campaigns(
     with secured_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         token = mint("viewer", campaigns=["camp-a"])
         socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         socket.send_json(
             {
                 "id": "1",
@@ -103,7 +103,7 @@ def test_the_board_subscription_of_a_scoped_token_shows_only_its_campaigns(
         admin.data(START_CALL, **call_args("b", campaignId="camp-b"))
         admin.data(START_CALL, **call_args("a", campaignId="camp-a"))
 
-        first = socket.receive_json()
+        first = receive_json(socket)
 
     assert first["payload"]["data"]["liveCalls"]["call"]["callId"] == "a"
 
@@ -115,11 +115,11 @@ def test_the_call_events_of_another_campaign_are_not_found_for_a_scoped_token(
     with secured_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         token = mint("viewer", campaigns=["camp-a"])
         socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         query = 'subscription { callEvents(callId: "b", afterSequence: 0) { sequence } }'
         socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
 
-        message = socket.receive_json()
+        message = receive_json(socket)
 
     assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from app.auth.roles import PERMISSIONS, Role, allowed
 from app.graphql.schema import schema
 from tests.auth.conftest import TokenApi
-from tests.factories import NESTED_CALL, START_CALL, call_args
+from tests.factories import NESTED_CALL, START_CALL, call_args, receive_json
 
 MUTATIONS: dict[str, str] = {
     "startLiveCall": 'mutation { startLiveCall(callId: "new", agentName: "A", customerName: "B",'
@@ -112,11 +112,11 @@ def test_each_role_may_open_exactly_its_subscriptions(
 ) -> None:
     with secured_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         socket.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {mint(role)}"}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTIONS[name]}})
         if name == "liveCalls":
             admin.data('mutation { updateCallStatus(callId: "c", status: RINGING) { status } }')
-        message = socket.receive_json()
+        message = receive_json(socket)
 
     if allowed(Role(role), name):
         assert message["type"] == "next" and "errors" not in message["payload"], message

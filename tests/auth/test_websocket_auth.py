@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from tests.auth.test_tokens import BAD_TOKENS
+from tests.factories import receive_json
 
 EVENTS = "subscription { liveCalls { type } }"
 
@@ -14,9 +15,9 @@ EVENTS = "subscription { liveCalls { type } }"
 def _init(client: TestClient, protocol: str, payload: dict[str, str]) -> dict[str, object]:
     with client.websocket_connect("/graphql", subprotocols=[protocol]) as socket:
         socket.send_json({"type": "connection_init", "payload": payload})
-        message: dict[str, object] = socket.receive_json()
+        message: dict[str, object] = receive_json(socket)
         if protocol == "graphql-transport-ws":
-            socket.receive_json()  # the close frame
+            receive_json(socket)  # the close frame
         return message
 
 
@@ -56,4 +57,4 @@ def test_a_valid_token_in_connection_init_is_acknowledged(
     with secured_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         socket.send_json({"type": "connection_init", "payload": {payload_key: value}})
 
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"

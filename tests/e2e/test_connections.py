@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.factories import START_CALL, call_args
 from tests.live import GraphQLSocket, Http, LiveServer, eventually
+from tests.rules.documents import CREATE_RULE, phrases_rule
 
 EVENTS = """
 subscription($callId: String!, $after: Int) {
@@ -23,6 +24,7 @@ subscription($callId: String!, $after: Int) {
 }
 """
 LIVE_CALL = 'subscription { liveCall(callId: "c") { lastSequence } }'
+ALERTS = "subscription($after: Int) { alerts(afterSequence: $after) { sequence alert { matched } } }"
 LONG_LINE = """
 mutation($text: String!) {
   addTranscriptEntry(callId: "c", timestamp: "1", speaker: AGENT, text: $text, isFinal: true) { order }
@@ -204,5 +206,48 @@ async def test_a_stalled_subscriber_is_cut_off_with_a_reason_while_others_get_ev
     assert error["extensions"]["code"] == "SLOW_CONSUMER"
     delivered = [m["payload"]["data"]["callEvents"]["sequence"] for m in messages[:-2]]
     assert delivered == list(range(2, 2 + len(delivered)))
+    assert error["extensions"]["lastSequence"] == delivered[-1]
+    assert "afterSequence" in error["message"]
+
+
+async def test_a_stalled_alerts_subscriber_is_cut_off_with_the_sequence_to_resume_after(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(subscriber_buffer=5, send_buffer=8192)
+    http = Http(server.http_url)
+    await http.data(CREATE_RULE, input=phrases_rule("fire", cooldownSeconds=0))
+    await http.data(START_CALL, **call_args("c"))
+    pubsub = server.services.pubsub
+    stalled = await StalledClient.open(server)
+    stalled.send({"id": "1", "type": "subscribe", "payload": {"query": ALERTS, "variables": {"after": 0}}})
+    healthy = await GraphQLSocket.open(server.ws_url)
+    await healthy.subscribe(ALERTS, after=0)
+    await eventually(lambda: pubsub.subscriber_count == 2)
+    alerts = 150
+
+    received: list[int] = []
+
+    async def read_healthy() -> None:
+        while len(received) < alerts:
+            received.append((await healthy.next_data())["alerts"]["sequence"])
+
+    reading = asyncio.create_task(read_healthy())
+    for index in range(alerts):
+        # Each line raises an alert that carries it (``matched``): a few KB an alert.
+        await http.data(LONG_LINE, text=f"fire {index} {secrets.token_urlsafe(3_000)}")
+    await asyncio.wait_for(reading, 30)
+    await eventually(lambda: pubsub.subscriber_count == 1)
+
+    messages = [m for m in await stalled.read_until_complete() if m["type"] not in ("connection_ack", "ping")]
+    await stalled.close()
+    await healthy.close()
+    await http.close()
+
+    assert received == list(range(1, alerts + 1))
+    assert messages[-1] == {"id": "1", "type": "complete"}
+    error = messages[-2]["payload"]["errors"][0]
+    assert error["extensions"]["code"] == "SLOW_CONSUMER"
+    delivered = [m["payload"]["data"]["alerts"]["sequence"] for m in messages[:-2]]
+    assert delivered == list(range(1, 1 + len(delivered)))
     assert error["extensions"]["lastSequence"] == delivered[-1]
     assert "afterSequence" in error["message"]

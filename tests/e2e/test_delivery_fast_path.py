@@ -100,7 +100,7 @@ async def test_frames_on_the_fast_path_are_the_messages_strawberry_sends(
     await eventually(lambda: _members(live_server) == [1])
 
     await http.data(ADD_LINE, callId="c", text='a "quoted" line')
-    frame = json.loads(await socket.connection.recv())
+    frame = json.loads(await socket.frame())
 
     assert frame == {
         "id": 'op "1"',

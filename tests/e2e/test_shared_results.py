@@ -56,7 +56,7 @@ async def _frames(socket: GraphQLSocket, count: int) -> list[str]:
     """The next ``count`` raw ``next`` frames, byte for byte."""
     frames = []
     while len(frames) < count:
-        raw = await socket.connection.recv()
+        raw = await socket.frame()
         assert isinstance(raw, str)
         if json.loads(raw)["type"] == "next":
             frames.append(raw)

@@ -1,6 +1,6 @@
 from starlette.testclient import TestClient
 
-from tests.factories import Api, TransportWs
+from tests.factories import Api, TransportWs, receive_json
 
 CALL_EVENTS = """
 subscription Events($callId: String!, $after: Int) {
@@ -50,7 +50,7 @@ def test_call_events_streams_over_the_legacy_graphql_ws_protocol(api: Api, clien
     api.start_call("call-1")
     with client.websocket_connect("/graphql", subprotocols=["graphql-ws"]) as socket:
         socket.send_json({"type": "connection_init", "payload": {}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         socket.send_json(
             {
                 "id": "7",
@@ -59,9 +59,9 @@ def test_call_events_streams_over_the_legacy_graphql_ws_protocol(api: Api, clien
             }
         )
         api.data('mutation { toggleRecording(callId: "call-1", isRecording: true) { isRecording } }')
-        message = socket.receive_json()
+        message = receive_json(socket)
         while message["type"] == "ka":
-            message = socket.receive_json()
+            message = receive_json(socket)
 
     assert message["type"] == "data"
     assert message["payload"]["data"]["callEvents"]["type"] == "RECORDING_TOGGLED"

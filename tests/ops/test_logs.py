@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from app.core.config import Settings
 from app.ops.logs import JsonFormatter, RequestIdFilter, log_config, resolved_format
+from tests.factories import receive_json
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_websocket_connection_gets_a_request_id_in_its_handshake(client: TestC
         "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
     ) as socket:
         socket.send_json({"type": "connection_init"})
-        socket.receive_json()
+        receive_json(socket)
 
     assert (b"x-request-id", b"socket-7") in (socket.extra_headers or [])
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from tests.auth.conftest import TokenApi
-from tests.factories import ADD_LINE, START_CALL, call_args
+from tests.factories import ADD_LINE, START_CALL, call_args, receive_json
 
 TOGGLE = """
 mutation($on: Boolean!) { toggleRecording(callId: "call-1", isRecording: $on) { pausedAt pausedBy } }
@@ -71,13 +71,13 @@ def test_the_event_log_says_who_paused_and_resumed(
 
     with secured_client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         socket.send_json({"type": "connection_init", "payload": {"token": mint("viewer")}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         query = (
             'subscription { callEvents(callId: "call-1", afterSequence: 1) '
             "{ ... on RecordingToggledEvent { by call { isRecording pausedBy } } } }"
         )
         socket.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
-        toggles = [socket.receive_json()["payload"]["data"]["callEvents"] for _ in range(3)]
+        toggles = [receive_json(socket)["payload"]["data"]["callEvents"] for _ in range(3)]
 
     assert toggles == [
         {"by": "pipe-7", "call": {"isRecording": True, "pausedBy": None}},

@@ -6,7 +6,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from app.auth.roles import Role
-from tests.factories import START_CALL, Api, TransportWs, call_args
+from tests.factories import START_CALL, Api, TransportWs, call_args, receive_json
 from tests.rules.conftest import TokenApi
 from tests.rules.documents import ACKNOWLEDGE, ALERTS_STREAM, RESOLVE, alerts, create_rule, phrases_rule
 
@@ -16,11 +16,11 @@ def _entries(
 ) -> list[Any]:
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as socket:
         socket.send_json({"type": "connection_init", "payload": payload or {}})
-        assert socket.receive_json()["type"] == "connection_ack"
+        assert receive_json(socket, "connection_ack")["type"] == "connection_ack"
         socket.send_json(
             {"id": "1", "type": "subscribe", "payload": {"query": ALERTS_STREAM, "variables": variables}}
         )
-        return [socket.receive_json()["payload"]["data"]["alerts"] for _ in range(count)]
+        return [receive_json(socket)["payload"]["data"]["alerts"] for _ in range(count)]
 
 
 def test_the_stream_carries_raised_acknowledged_and_resolved_in_order(api: Api, client: TestClient) -> None:
