@@ -110,19 +110,21 @@ class _Waiters:
     def __init__(self) -> None:
         self._waiters: list[asyncio.Future[None]] | None = None
 
-    async def _wait(self) -> None:
+    def _waiter(self) -> "asyncio.Future[None]":
+        """A future to await (in the caller's own frame: a coroutine more per idle socket is not
+        free), then give to ``_forget`` however the wait ended."""
         waiter = asyncio.get_running_loop().create_future()
         if self._waiters is None:
             self._waiters = []
         self._waiters.append(waiter)
-        try:
-            await waiter
-        finally:
-            waiters = self._waiters
-            if waiters is not None:
-                waiters.remove(waiter)
-                if not waiters:
-                    self._waiters = None
+        return waiter
+
+    def _forget(self, waiter: "asyncio.Future[None]") -> None:
+        waiters = self._waiters
+        if waiters is not None:
+            waiters.remove(waiter)
+            if not waiters:
+                self._waiters = None
 
     def _wake(self) -> None:
         for waiter in self._waiters or ():
@@ -145,7 +147,11 @@ class _Inbox(_Waiters, Generic[T]):
 
     async def get(self) -> T:
         while not self._items:
-            await self._wait()
+            waiter = self._waiter()
+            try:
+                await waiter
+            finally:
+                self._forget(waiter)
         return self._items.pop(0)
 
     def empty(self) -> bool:
@@ -180,7 +186,11 @@ class _Gate(_Waiters):
 
     async def wait(self) -> bool:
         while not self._open:
-            await self._wait()
+            waiter = self._waiter()
+            try:
+                await waiter
+            finally:
+                self._forget(waiter)
         return True
 
 
