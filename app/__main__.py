@@ -8,7 +8,7 @@ from pathlib import Path
 
 import uvicorn
 
-from app.adapters.uvicorn import header_timeout_protocol
+from app.adapters.uvicorn import header_timeout_protocol, ws_protocol
 from app.auth.roles import Role
 from app.auth.tokens import Authenticator
 from app.core.config import Settings
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
             timeout_graceful_shutdown=math.ceil(settings.shutdown_timeout),
             http=header_timeout_protocol(settings.header_timeout),
             ws_max_size=settings.max_body_bytes,
-            ws=settings.ws_implementation,
+            ws=ws_protocol(settings.ws_implementation),
             ws_per_message_deflate=settings.ws_compression,
         )
 

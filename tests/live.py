@@ -18,7 +18,7 @@ import httpx2
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
-from app.adapters.uvicorn import header_timeout_protocol
+from app.adapters.uvicorn import header_timeout_protocol, ws_protocol
 from app.core.config import Settings
 from app.graphql.sharing import SharedResults
 from app.main import create_app
@@ -44,7 +44,7 @@ class LiveServer:
             log_level="warning",
             lifespan="on",
             http=header_timeout_protocol(settings.header_timeout),  # as `python -m app serve`
-            ws=settings.ws_implementation,
+            ws=ws_protocol(settings.ws_implementation),
         )
         self.server = uvicorn.Server(config)
         self.loop = asyncio.new_event_loop()

@@ -29,6 +29,10 @@ beyond that:
   in ``ws_protocols`` is a copy of Strawberry's with other close codes.
   ``StrawberryTransportWSHandler.send_text`` writes a frame already encoded on the
   Starlette WebSocket under Strawberry's ASGI adapter (its ``ws`` attribute).
+  ``StrawberryTransportWSHandler.handle_connection_init`` lets go of the cancelled
+  ``connection_init_timeout_task`` (made by ``on_request_accepted``, cancelled by
+  ``handle_connection_init`` unless ``connection_timed_out``, awaited by ``shutdown`` only
+  when set).
 - The protocols' message types (``...protocols.*.types``), and ``UnsetType``
   (``strawberry.types.unset``, which exports only ``UNSET``): what
   ``on_ws_connect`` returns when it acknowledges without a payload.
@@ -126,6 +130,14 @@ def default_reader(field: GraphQLField) -> Callable[[Any], Any] | None:
 
 class StrawberryTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
     """Strawberry's graphql-transport-ws handler, and a way to send a frame already encoded."""
+
+    async def handle_connection_init(self, message: TransportConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if not self.connection_timed_out:
+            # Strawberry cancelled the init timeout, and keeps the task for the socket's life: a
+            # cancelled task holds its CancelledError, the traceback and the frames it ran in
+            # (about 1 KB an idle socket). The loop finishes the cancellation without us.
+            self.connection_init_timeout_task = None
 
     async def send_text(self, text: str) -> None:
         websocket: WebSocket = self.websocket.ws  # type: ignore[attr-defined]

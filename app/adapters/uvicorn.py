@@ -1,4 +1,4 @@
-"""uvicorn internals: a deadline for a request's headers, which uvicorn does not have.
+"""uvicorn internals: a deadline for a request's headers, and a leaner wsproto connection.
 
 Written for uvicorn 0.54.0 with httptools 0.9.0 (tested ranges in ``pyproject.toml``),
 the HTTP implementation uvicorn[standard] serves with (its ``http="auto"`` picks
@@ -15,17 +15,41 @@ armed when the connection is made and when a request's first byte arrives
 connection is lost. When it fires, the connection is closed. It relies on
 those uvicorn internals: the class, its constructor's keywords, those three
 callbacks, and ``self.loop`` / ``self.transport``.
+
+``LeanWSProtocol`` is uvicorn's wsproto protocol (``uvicorn.protocols.websockets.wsproto_impl``
+``WSProtocol``, wsproto 1.3.2) holding an open WebSocket in about 6 KB less, for a server holding
+ten thousand idle subscriptions. An empty ``collections.deque`` is a 760-byte block, and each
+connection kept eight: four in its receive ``asyncio.Queue`` (its items, getters, putters and
+``join``'s event), one in its ``writable`` ``asyncio.Event``, and three in the wsproto objects
+that only the opening handshake uses (wsproto's ``H11Handshake`` with its ``h11.Connection``,
+held by ``WSConnection.handshake`` for the socket's whole life). Here the queue and the event
+are a list and futures made only while someone waits, and once the handshake is accepted
+``conn`` is the established ``wsproto.connection.Connection`` itself, which has the four
+members uvicorn uses (``send``, ``receive_data``, ``events``, ``state``). It relies on:
+``WSProtocol``'s constructor, its ``queue`` (``put_nowait``, ``get``, ``empty``), ``writable``
+(``set``, ``clear``, ``wait``), ``conn`` and ``send``; and on ``WSConnection.connection``
+being set by the accept, with no handshake event left queued by then (uvicorn drains them
+as each read arrives, before the application can accept).
+
 ``tests/adapters/test_uvicorn.py`` checks them; re-read
-``uvicorn/protocols/http/httptools_impl.py`` when it fails after an upgrade.
+``uvicorn/protocols/http/httptools_impl.py`` and ``.../websockets/wsproto_impl.py`` when it
+fails after an upgrade.
 """
 
 import asyncio
 from functools import partial
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
+from uvicorn._types import ASGISendEvent
+from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
+from uvicorn.server import ServerState
+from wsproto import WSConnection
 
-__all__ = ["HeaderTimeoutProtocol", "header_timeout_protocol"]
+__all__ = ["HeaderTimeoutProtocol", "LeanWSProtocol", "header_timeout_protocol", "ws_protocol"]
+
+T = TypeVar("T")
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
@@ -75,3 +99,122 @@ def header_timeout_protocol(header_timeout: float) -> type[asyncio.Protocol]:
     process, which a partial of a module-level class survives.
     """
     return cast(type[asyncio.Protocol], partial(HeaderTimeoutProtocol, header_timeout=header_timeout))
+
+
+class _Waiters:
+    """Futures of the coroutines waiting, made only while one waits; all woken at once, and each
+    checks again what it waits for, so a waiter cancelled after its wake-up loses nobody's."""
+
+    __slots__ = ("_waiters",)
+
+    def __init__(self) -> None:
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def _waiter(self) -> "asyncio.Future[None]":
+        """A future to await (in the caller's own frame: a coroutine more per idle socket is not
+        free), then give to ``_forget`` however the wait ended."""
+        waiter = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        return waiter
+
+    def _forget(self, waiter: "asyncio.Future[None]") -> None:
+        waiters = self._waiters
+        if waiters is not None:
+            waiters.remove(waiter)
+            if not waiters:
+                self._waiters = None
+
+    def _wake(self) -> None:
+        for waiter in self._waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+class _Inbox(_Waiters, Generic[T]):
+    """The ``asyncio.Queue`` uvicorn's WSProtocol passes ASGI events through, as far as it uses one."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: list[T] = []
+
+    def put_nowait(self, item: T) -> None:
+        self._items.append(item)
+        self._wake()
+
+    async def get(self) -> T:
+        while not self._items:
+            waiter = self._waiter()
+            try:
+                await waiter
+            finally:
+                self._forget(waiter)
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+
+class _Gate(_Waiters):
+    """The ``asyncio.Event`` WSProtocol's sends wait on while the transport's buffer is full.
+
+    ``wait`` on an open gate returns without suspending, as the event's does: a send into a
+    socket that takes it finishes in one step (``app.graphql.fanout`` relies on that).
+    """
+
+    __slots__ = ("_open",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._open = True
+
+    def is_set(self) -> bool:
+        return self._open
+
+    def set(self) -> None:
+        self._open = True
+        self._wake()
+
+    def clear(self) -> None:
+        self._open = False
+
+    async def wait(self) -> bool:
+        while not self._open:
+            waiter = self._waiter()
+            try:
+                await waiter
+            finally:
+                self._forget(waiter)
+        return True
+
+
+class LeanWSProtocol(WSProtocol):
+    """uvicorn's wsproto WebSocket protocol, without the per-connection deques it never needs."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.queue = cast("asyncio.Queue[Any]", _Inbox())
+        self.writable = cast(asyncio.Event, _Gate())
+
+    async def send(self, message: ASGISendEvent) -> None:
+        await super().send(message)
+        if isinstance(self.conn, WSConnection) and self.conn.connection is not None:
+            # The handshake's objects go; the established connection takes the frames.
+            self.conn = cast(Any, self.conn.connection)
+
+
+def ws_protocol(implementation: str) -> type[asyncio.Protocol] | str:
+    """What to pass as uvicorn's ``ws`` for ``WS_IMPLEMENTATION``: wsproto is ``LeanWSProtocol``."""
+    return LeanWSProtocol if implementation == "wsproto" else implementation

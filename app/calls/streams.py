@@ -7,7 +7,6 @@ the log.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Collection
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal, Protocol
@@ -81,17 +80,33 @@ class Handover(Protocol):
     async def __call__(self, call: CallLog, last: int) -> Awaitable[Detached] | None: ...
 
 
-@asynccontextmanager
-async def _subscribed(pubsub: PubSub, channel: str, *, coalesce: bool = False) -> AsyncIterator[Subscription]:
-    """``pubsub.subscribe``, with the end of the feed at shutdown as a client-facing error."""
-    try:
-        async with pubsub.subscribe(channel, coalesce=coalesce) as feed:
-            yield feed
-    except FeedClosed as error:
-        raise cut_off("closed", buffer=pubsub.buffer) from error
+class _Subscribed:
+    """``pubsub.subscribe``, with the end of the feed at shutdown as a client-facing error.
+
+    A class, not an ``asynccontextmanager``, for the same reason as ``Subscribed``: an idle
+    subscription would hold its generator and frame.
+    """
+
+    __slots__ = ("_buffer", "_subscribed")
+
+    def __init__(self, pubsub: PubSub, channel: str, *, coalesce: bool = False) -> None:
+        self._subscribed = pubsub.subscribe(channel, coalesce=coalesce)
+        self._buffer = pubsub.buffer
+
+    async def __aenter__(self) -> Subscription:
+        try:
+            return await self._subscribed.__aenter__()
+        except FeedClosed as error:
+            raise cut_off("closed", buffer=self._buffer) from error
+
+    async def __aexit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        await self._subscribed.__aexit__(kind, error, traceback)
+        if isinstance(error, FeedClosed):
+            raise cut_off("closed", buffer=self._buffer) from error
 
 
-subscribed = _subscribed
+_subscribed = _Subscribed
+subscribed = _Subscribed
 """For the streams of the features built on calls (``app.rules.streams``)."""
 
 

@@ -11,8 +11,8 @@ feed may have lost something": readers refill from the event log.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 
 from app.core.broker import Broker
 
@@ -123,6 +123,30 @@ class Subscription:
             self._waiter.set_result(None)
 
 
+class Subscribed:
+    """``async with pubsub.subscribe(name) as feed``: joins the channel on entry, leaves on exit.
+
+    A class, not an ``asynccontextmanager``: that one's generator, frame and wrapper stay
+    alive as long as the subscription, a few hundred bytes for each of ten thousand screens.
+    """
+
+    __slots__ = ("_channel", "_hub", "subscription")
+
+    def __init__(self, hub: "PubSub", name: str, coalesce: bool, counted: bool) -> None:
+        self._hub = hub
+        self._channel: _Channel | None = None
+        self.subscription = Subscription(name, hub.buffer, coalesce=coalesce, counted=counted)
+
+    async def __aenter__(self) -> Subscription:
+        self._channel = await self._hub._join(self.subscription.channel, self.subscription)
+        return self.subscription
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        channel, self._channel = self._channel, None
+        if channel is not None:
+            await self._hub._leave(self.subscription.channel, channel, self.subscription)
+
+
 class _Channel:
     def __init__(self) -> None:
         self.subscribers: set[Subscription] = set()
@@ -176,19 +200,18 @@ class PubSub:
     def channel_count(self) -> int:
         return len(self._channels)
 
-    @asynccontextmanager
-    async def subscribe(
-        self, name: str, *, coalesce: bool = False, counted: bool = True
-    ) -> AsyncIterator[Subscription]:
-        """Subscribe to a channel; the feed is live once this returns.
+    def subscribe(self, name: str, *, coalesce: bool = False, counted: bool = True) -> "Subscribed":
+        """Subscribe to a channel (``async with``); the feed is live once entered.
 
         With ``coalesce`` a full buffer collapses into one ``None`` (for readers
         that reload state on any message) instead of cutting the reader off. A
         relay's own subscription is not ``counted`` among the open streams.
         """
+        return Subscribed(self, name, coalesce, counted)
+
+    async def _join(self, name: str, subscription: Subscription) -> _Channel:
         if self.closing:
             raise FeedClosed
-        subscription = Subscription(name, self.buffer, coalesce=coalesce, counted=counted)
         async with self._lock:
             channel = self._channels.get(name)
             if channel is None:
@@ -200,10 +223,7 @@ class PubSub:
             subscription.detach = channel.subscribers.discard
             if self.closing:
                 subscription.close()
-        try:
-            yield subscription
-        finally:
-            await self._leave(name, channel, subscription)
+        return channel
 
     async def _leave(self, name: str, channel: _Channel, subscription: Subscription) -> None:
         async with self._lock:

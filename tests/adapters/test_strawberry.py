@@ -13,7 +13,7 @@ import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from operator import getitem
-from typing import Any, get_origin
+from typing import Any, ClassVar, get_origin
 
 import strawberry
 from cross_web import HTTPException
@@ -22,6 +22,7 @@ from starlette.testclient import TestClient
 from strawberry.asgi import GraphQL
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.types.graphql import OperationType
 
 from app.adapters.strawberry import (
@@ -191,14 +192,43 @@ def test_on_ws_connect_acknowledges_with_unset_by_default() -> None:
     assert isinstance(strawberry.UNSET, UnsetType)
 
 
+def test_the_init_timeout_task_is_made_on_accept_cancelled_on_init_and_awaited_only_when_set() -> None:
+    """``StrawberryTransportWSHandler.handle_connection_init`` drops the cancelled task."""
+    assert "self.connection_init_timeout_task = asyncio.create_task(" in inspect.getsource(
+        BaseGraphQLTransportWSHandler.on_request_accepted
+    )
+    init = inspect.getsource(BaseGraphQLTransportWSHandler.handle_connection_init)
+    assert init.index("if self.connection_timed_out:") < init.index(
+        "self.connection_init_timeout_task.cancel()"
+    )
+    shutdown = inspect.getsource(BaseGraphQLTransportWSHandler.shutdown)
+    assert "if self.connection_init_timeout_task:" in shutdown
+
+
 class _Greeting(StrawberryTransportWSHandler):
+    initialised: ClassVar["list[_Greeting]"] = []
+
     async def handle_connection_init(self, message: TransportConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
+        self.initialised.append(self)
         await self.send_text('{"type":"ping","payload":{"encoded":"once"}}')
 
 
 class _GreetingView(GraphQL[None, None]):
     graphql_transport_ws_handler_class = _Greeting
+
+
+def test_an_initialised_connection_holds_no_init_timeout_task() -> None:
+    client = TestClient(_GreetingView(strawberry.Schema(query=Query)))
+    _Greeting.initialised.clear()
+
+    with client.websocket_connect("/", subprotocols=["graphql-transport-ws"]) as websocket:
+        websocket.send_json({"type": "connection_init"})
+        websocket.receive_json()
+        (handler,) = _Greeting.initialised
+
+        assert handler.connection_acknowledged
+        assert handler.connection_init_timeout_task is None
 
 
 def test_send_text_writes_a_frame_as_given_on_the_websocket() -> None:

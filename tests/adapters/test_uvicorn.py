@@ -1,19 +1,28 @@
-"""The uvicorn internals app/adapters/uvicorn.py relies on, as of uvicorn 0.54.0 (httptools 0.9.0).
+"""The uvicorn internals app/adapters/uvicorn.py relies on, as of uvicorn 0.54.0 (httptools 0.9.0,
+wsproto 1.3.2).
 
 If one of these fails after upgrading uvicorn, re-read
-uvicorn/protocols/http/httptools_impl.py and adjust the adapter; the
-end-to-end behaviour is in tests/e2e/test_hostile_connections.py.
+uvicorn/protocols/http/httptools_impl.py and .../websockets/wsproto_impl.py and adjust the
+adapter; the end-to-end behaviour is in tests/e2e/test_hostile_connections.py (and every
+WebSocket test, which runs on the lean protocol).
 """
 
 import asyncio
 import inspect
 import pickle
+import socket
+from typing import Any
 
 import uvicorn
+import wsproto
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
 from uvicorn.server import ServerState
+from websockets.asyncio.client import connect
+from wsproto import WSConnection
+from wsproto.connection import Connection
 
-from app.adapters.uvicorn import HeaderTimeoutProtocol, header_timeout_protocol
+from app.adapters.uvicorn import HeaderTimeoutProtocol, LeanWSProtocol, header_timeout_protocol, ws_protocol
 from tests.adapters.versions import assert_tested
 
 WRITTEN_FOR = "0.54.0"
@@ -66,3 +75,57 @@ def test_the_protocol_factory_survives_pickling_into_worker_processes() -> None:
 
     assert factory.func is HeaderTimeoutProtocol  # type: ignore[attr-defined]
     assert factory.keywords == {"header_timeout": 3}  # type: ignore[attr-defined]
+
+
+WSPROTO_INTERNALS = "WSProtocol's constructor, queue, writable, conn and send; WSConnection.connection"
+
+
+def test_wsproto_is_the_version_the_adapter_was_written_for() -> None:
+    assert_tested("wsproto", ">=1.3.2,<2", internals=WSPROTO_INTERNALS)
+
+
+async def test_wsproto_protocol_still_has_the_constructor_and_state_the_lean_one_replaces() -> None:
+    config = uvicorn.Config(_app)
+    config.load()
+    protocol = WSProtocol(config=config, server_state=ServerState(), app_state={})
+    parameters = list(inspect.signature(WSProtocol.__init__).parameters)
+
+    assert parameters == ["self", "config", "server_state", "app_state", "_loop"], WRITTEN_FOR
+    assert isinstance(protocol.queue, asyncio.Queue), f"written for uvicorn {WRITTEN_FOR}"
+    assert isinstance(protocol.writable, asyncio.Event), f"written for uvicorn {WRITTEN_FOR}"
+    assert isinstance(protocol.conn, WSConnection), f"written for uvicorn {WRITTEN_FOR}"
+
+
+def test_ws_protocol_is_the_lean_one_for_wsproto_only() -> None:
+    assert ws_protocol("wsproto") is LeanWSProtocol
+    assert ws_protocol("websockets") == "websockets"
+
+
+async def _echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    assert scope["type"] == "websocket"
+    assert (await receive())["type"] == "websocket.connect"
+    await send({"type": "websocket.accept"})
+    while (message := await receive())["type"] == "websocket.receive":
+        await send({"type": "websocket.send", "text": message["text"]})
+
+
+async def test_an_accepted_lean_connection_keeps_only_wsprotos_established_connection() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    config = uvicorn.Config(_echo, ws=ws_protocol("wsproto"), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    try:  # the socket listens already: the client's connection waits in its backlog
+        async with connect(f"ws://127.0.0.1:{listener.getsockname()[1]}/") as client:
+            replies = []
+            for text in ("one", "two"):
+                await client.send(text)
+                replies.append(await client.recv())
+            (protocol,) = server.server_state.connections
+
+            assert replies == ["one", "two"]
+            assert isinstance(protocol, LeanWSProtocol)
+            assert type(protocol.conn) is Connection, f"written for wsproto {wsproto.__version__}"
+            assert protocol.queue.empty() and protocol.writable.is_set()
+    finally:
+        server.should_exit = True
+        await serving
