@@ -91,7 +91,7 @@ class Sizes:
 
 FULL = Sizes(
     calibration_calls=60,
-    seconds=20,
+    seconds=12,
     supervisors=20,
     processes=2,
     phase_every=6,

@@ -46,7 +46,7 @@ class Sizes:
     processes: int
 
 
-FULL = Sizes(subscribers=1_000, lines_per_second=5, seconds=20, warmup_lines=10, processes=2)
+FULL = Sizes(subscribers=1_000, lines_per_second=5, seconds=12, warmup_lines=10, processes=2)
 SMOKE = Sizes(subscribers=10, lines_per_second=20, seconds=1, warmup_lines=0, processes=1)
 
 

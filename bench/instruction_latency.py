@@ -65,7 +65,7 @@ class Sizes:
     warmup: int
 
 
-FULL = Sizes(calls=100, lines_per_second=1, instructions_per_second=10, seconds=20, warmup=10)
+FULL = Sizes(calls=100, lines_per_second=1, instructions_per_second=10, seconds=12, warmup=5)
 SMOKE = Sizes(calls=3, lines_per_second=1, instructions_per_second=5, seconds=1, warmup=0)
 
 

@@ -22,7 +22,7 @@ class Sizes:
     calls: int
 
 
-FULL = Sizes(connections=32, seconds=10, warmup=3, calls=32)
+FULL = Sizes(connections=32, seconds=6, warmup=2, calls=32)
 SMOKE = Sizes(connections=32, seconds=1, warmup=0, calls=4)
 
 

@@ -48,7 +48,7 @@ class Sizes:
     warmup: float
 
 
-FULL = Sizes(in_flight=64, seconds=10, warmup=2)
+FULL = Sizes(in_flight=64, seconds=6, warmup=1)
 SMOKE = Sizes(in_flight=8, seconds=0.5, warmup=0)
 
 
