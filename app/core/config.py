@@ -130,6 +130,15 @@ class Settings(BaseSettings):
             "first byte (`python -m app serve`); then the connection is closed."
         ),
     )
+    body_timeout: float = Field(
+        default=10,
+        gt=0,
+        le=3600,
+        description=(
+            "Seconds a client has to send a GraphQL request's body once the server starts reading "
+            "it; then HTTP 408 `REQUEST_TIMEOUT` and the connection is closed."
+        ),
+    )
     graphql_allowed_origins: tuple[str, ...] = ()
     trusted_documents: Path | None = Field(
         default=None,

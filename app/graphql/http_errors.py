@@ -10,6 +10,7 @@ before execution) has no ``data`` entry and a 4xx status. Clients that ask for
 ``application/json``, or send no Accept header, get what they always got.
 """
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ CODES = {
     400: "BAD_REQUEST",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
     413: "PAYLOAD_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE",
 }
@@ -89,17 +91,34 @@ class BodyTooLarge(Exception):
     pass
 
 
-def limited(receive: Receive, limit: int) -> Receive:
-    """``receive`` that fails once the body passes ``limit`` bytes (for bodies without a length)."""
-    seen = 0
+class BodyTooSlow(Exception):
+    """The body did not arrive in time: a client trickling it would hold the request forever."""
 
-    async def receive_within_limit() -> Message:
-        nonlocal seen
-        message = await receive()
+
+def limited(receive: Receive, limit: int, seconds: float) -> Receive:
+    """``receive`` that fails once the body passes ``limit`` bytes (for bodies without a length),
+    or is still incomplete ``seconds`` after it was first asked for; once whole, it is ``receive``."""
+    seen = 0
+    deadline: float | None = None
+    whole = False
+
+    async def receive_within_limits() -> Message:
+        nonlocal seen, deadline, whole
+        if whole:
+            return await receive()
+        loop = asyncio.get_running_loop()
+        if deadline is None:
+            deadline = loop.time() + seconds
+        try:
+            async with asyncio.timeout_at(deadline):
+                message = await receive()
+        except TimeoutError:
+            raise BodyTooSlow from None
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
                 raise BodyTooLarge
+            whole = not message.get("more_body", False)
         return message
 
-    return receive_within_limit
+    return receive_within_limits

@@ -32,6 +32,7 @@ from app.graphql.http_errors import (
     GRAPHQL_RESPONSE,
     GRAPHQL_RESPONSE_CONTENT_TYPE,
     BodyTooLarge,
+    BodyTooSlow,
     error_response,
     limited,
     not_executed,
@@ -54,6 +55,7 @@ class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TrustedTransportWSHandler
     graphql_ws_handler_class = TrustedLegacyWSHandler
     max_body_bytes = 1_048_576
+    body_timeout = 10.0
     pinger: Pinger | None = None
     shared_results: SharedResults
     documents: DocumentPolicy
@@ -62,7 +64,7 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope=scope, receive=limited(receive, self.max_body_bytes))
+        request = Request(scope=scope, receive=limited(receive, self.max_body_bytes, self.body_timeout))
         media_type = response_media_type(request.headers.get("accept"))
         too_large = f"request body is larger than {self.max_body_bytes} bytes"
         length = request.headers.get("content-length", "")
@@ -77,6 +79,10 @@ class GraphQLView(GraphQL[Context, None]):
                     response.headers["allow"] = "POST"
             except BodyTooLarge:
                 response = error_response(413, too_large, media_type)
+            except BodyTooSlow:
+                message = f"request body not received within {self.body_timeout:g} s (BODY_TIMEOUT)"
+                response = error_response(408, message, media_type)
+                response.headers["connection"] = "close"  # the rest of the body may still be coming
             except DocumentRefused as refused:
                 response = error_response(refused.status, refused.message, media_type, code=refused.code)
         await response(scope, receive, send)
@@ -210,6 +216,7 @@ def graphql_view(settings: Settings) -> GraphQLView:
         allowed_origins=settings.graphql_allowed_origins,
     )
     view.max_body_bytes = settings.max_body_bytes
+    view.body_timeout = settings.body_timeout
     view.documents = documents
     view.shared_results = SharedResults()
     DOCUMENTS.configure(settings.document_cache_bytes)

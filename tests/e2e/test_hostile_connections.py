@@ -295,3 +295,46 @@ async def test_a_query_over_legacy_graphql_ws_is_a_bad_request_not_a_server_erro
     assert answer["type"] == "error"
     assert answer["payload"]["extensions"] == {"code": "BAD_REQUEST"}
     assert "graphql-ws runs subscriptions only" in answer["payload"]["message"]
+
+
+def _post_head(length: int) -> bytes:
+    return (
+        f"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+async def test_a_request_body_that_stops_arriving_is_a_408_and_the_connection_closes(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(body_timeout=0.5)
+    body = b'{"query": "{ __typename }"}'
+    trickled = _post_head(len(body)) + body[:10]
+
+    received, seconds = await asyncio.to_thread(_closed_within, server.port, [trickled], 8)
+
+    head, _, answer = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408") and b"connection: close" in head.lower()
+    assert json.loads(answer)["errors"][0]["extensions"]["code"] == "REQUEST_TIMEOUT"
+    assert 0.4 <= seconds < 3
+
+
+async def test_a_body_sent_in_pieces_within_the_body_timeout_runs(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(body_timeout=2)
+    body = b'{"query": "{ __typename }"}'
+
+    def send_in_two() -> bytes:
+        with sockets.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+            raw.sendall(_post_head(len(body)) + body[:10])
+            time.sleep(0.3)
+            raw.sendall(body[10:])
+            answer = b""
+            while b"}}" not in answer and (chunk := raw.recv(65536)):
+                answer += chunk
+            return answer
+
+    answer = await asyncio.to_thread(send_in_two)
+
+    assert answer.startswith(b"HTTP/1.1 200") and b'"__typename":"Query"' in answer
