@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.adapters.aiosqlite import run_on_connection_thread
@@ -61,6 +62,14 @@ def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: boo
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    @event.listens_for(sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        # The pool's own ROLLBACK on return is off (pool_reset_on_return=None): one more hop to
+        # aiosqlite's thread per use, though every user ends its transaction. A connection
+        # returned inside one anyway is rolled back here; asking costs no hop.
+        if state.asyncio_safe and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
+
 
 class ConnectionLost(Exception):
     """The database connection dropped before the write transaction committed: nothing was written."""
@@ -87,9 +96,7 @@ class Database:
         url = make_url(settings.database_url)
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            # Every user ends its own transaction (sessions roll back or commit, the group commit
-            # and read_rows too), so the pool's ROLLBACK on return would be one more hop to
-            # aiosqlite's thread per use, for nothing.
+            # The pool's ROLLBACK on return is ``_on_reset``'s, only when a transaction is open.
             self.writer = create_async_engine(
                 url, pool_size=1, max_overflow=0, pool_timeout=300, pool_reset_on_return=None
             )
