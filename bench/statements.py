@@ -5,6 +5,7 @@ app built by ``create_app`` over the benchmark's own database file, with a
 SQLAlchemy listener on every engine and SQLite's own trace on the group
 commit's connection (``SQLiteWriter.trace``); the server under load needs no hooks.
 ``BEGIN``, ``COMMIT`` and ``ROLLBACK`` (a read session's end) count too: each is a round trip to the database.
+Statements of ``Database.read_rows`` (plain SQL on a reader's thread) are traced there.
 """
 
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
+from app.core.db import Database
 from app.core.sqlite_writer import SQLiteWriter
 from app.main import create_app
 from app.services import Services
@@ -37,8 +39,9 @@ class _Counter:
 
 
 @contextmanager
-def _counting(writer: SQLiteWriter | None) -> Iterator[_Counter]:
+def _counting(writer: SQLiteWriter | None, db: Database) -> Iterator[_Counter]:
     counter = _Counter()
+    db.read_trace = counter.statements.append
     event.listen(Engine, "before_cursor_execute", counter)
     event.listen(Engine, "commit", counter.on_commit)
     event.listen(Engine, "rollback", counter.on_rollback)
@@ -49,6 +52,7 @@ def _counting(writer: SQLiteWriter | None) -> Iterator[_Counter]:
     finally:
         if writer is not None:
             writer.trace = None
+        db.read_trace = None
         event.remove(Engine, "before_cursor_execute", counter)
         event.remove(Engine, "commit", counter.on_commit)
         event.remove(Engine, "rollback", counter.on_rollback)
@@ -69,6 +73,6 @@ def count(server: Server, query: str, variables: dict[str, Any]) -> list[str]:
 
         execute()
         services: Services = client.app.state.services  # type: ignore[attr-defined]
-        with _counting(services.db.sqlite_writer) as counter:
+        with _counting(services.db.sqlite_writer, services.db) as counter:
             execute()
     return counter.statements

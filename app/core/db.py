@@ -110,6 +110,8 @@ class Database:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.reader = self.writer
             self.sqlite_writer = None
+        self.read_trace: Callable[[str], None] | None = None
+        """SQLite's trace callback for the statements of ``read_rows`` (``bench/statements.py``)."""
         self._write_sessions = async_sessionmaker(
             self.writer, class_=AsyncSession, expire_on_commit=False, autoflush=False
         )
@@ -156,7 +158,7 @@ class Database:
         async with self.reader.connect() as connection:
             raw = await connection.get_raw_connection()
             driver = cast(aiosqlite.Connection, raw.driver_connection)
-            return await run_on_connection_thread(driver, _read, reading)
+            return await run_on_connection_thread(driver, _read, reading, self.read_trace)
 
     async def ping(self) -> None:
         async with self.reader.connect() as connection:
@@ -168,10 +170,12 @@ class Database:
             await self.reader.dispose()
 
 
-def _read(connection: sqlite3.Connection, reading: Reading[T]) -> T:
+def _read(connection: sqlite3.Connection, reading: Reading[T], trace: Callable[[str], None] | None) -> T:
     """Run on the reader connection's thread: one snapshot for every statement of ``reading``."""
+    connection.set_trace_callback(trace)
     connection.execute("BEGIN")
     try:
         return run_to_completion(reading(SQLiteStore(connection)))
     finally:
         connection.execute("ROLLBACK")
+        connection.set_trace_callback(None)

@@ -1,13 +1,16 @@
 """Query root: one call's monitor and the supervisors' board."""
 
+from functools import partial
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from app.calls import reads
+from app.calls.call_state import read_call_state
 from app.calls.reads import CallOrder
 from app.core.errors import InvalidInput
+from app.graphql.call_records import shown_records
 from app.graphql.context import Context
 from app.graphql.enums import CallStatus
 from app.graphql.types import LiveCall
@@ -22,9 +25,13 @@ class Query:
         )
     )
     async def live_call(self, info: Info[Context, None], call_id: str) -> LiveCall | None:
-        async with info.context.services.db.read() as session:
-            row = await reads.get_call(session, call_id, scope=info.context.scope)
-        return LiveCall.from_row(row, loaders=info.context.loaders) if row else None
+        records = shown_records(selection for field in info.selected_fields for selection in field.selections)
+        read = partial(read_call_state, call_id=call_id, scope=info.context.scope, records=records)
+        state = await info.context.services.db.read_rows(read)
+        if state is None:
+            return None
+        info.context.loaders.prime(state)
+        return LiveCall.from_row(state.call, loaders=info.context.loaders)
 
     @strawberry.field(description="Calls for the supervisors' board, newest first or by attention.")
     async def live_calls(

@@ -62,7 +62,7 @@ class Subscription:
     )
     async def live_call(self, info: Ctx, call_id: str) -> AsyncGenerator[LiveCall, None]:
         services = info.context.services
-        records = shown_records(info.selected_fields[0].selections)
+        records = shown_records(selection for field in info.selected_fields for selection in field.selections)
         async for state in streams.watch_call(
             services.db, services.pubsub, call_id, scope=info.context.scope, records=records
         ):

@@ -92,6 +92,27 @@ async def test_the_board_streams_calls_started_status_changes_and_ends_across_ca
     ]
 
 
+def _spy_on_reads(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The reads the API's own code makes from now on (not the background pollers')."""
+    db = server.services.db
+    reads: list[str] = []
+
+    def spied(name: str) -> Callable[..., Any]:
+        method = getattr(db, name)
+
+        def read(*args: Any) -> Any:
+            caller = sys._getframe(1).f_globals["__name__"]
+            if caller.startswith(("app.graphql", "app.calls")):
+                reads.append(f"{caller}: {name}")
+            return method(*args)
+
+        return read
+
+    for name in ("read", "read_rows"):
+        monkeypatch.setattr(db, name, spied(name))
+    return reads
+
+
 SHOWN_RECORDS = """
 subscription($callId: String!) {
   liveCall(callId: $callId) {
@@ -114,22 +135,7 @@ async def test_a_live_call_update_reads_the_call_and_every_record_it_shows_at_on
     socket = await GraphQLSocket.open(server.ws_url)
     await socket.subscribe(SHOWN_RECORDS, callId="c")
     first = (await socket.next_data())["liveCall"]
-    db = server.services.db
-    reads: list[str] = []
-
-    def spied(name: str) -> Callable[..., Any]:
-        method = getattr(db, name)
-
-        def read(*args: Any) -> Any:
-            caller = sys._getframe(1).f_globals["__name__"]
-            if caller.startswith(("app.graphql", "app.calls")):  # not the background pollers'
-                reads.append(f"{caller}: {name}")
-            return method(*args)
-
-        return read
-
-    for name in ("read", "read_rows"):
-        monkeypatch.setattr(db, name, spied(name))
+    reads = _spy_on_reads(server, monkeypatch)
 
     await http.data(ADD_LINE, callId="c", text="This is terrible", sentiment="NEGATIVE")
     state = (await socket.next_data())["liveCall"]
@@ -141,3 +147,34 @@ async def test_a_live_call_update_reads_the_call_and_every_record_it_shows_at_on
     assert state["sentiment"]["negativePercentage"] > first["sentiment"]["negativePercentage"]
     assert state["performanceMetrics"] == first["performanceMetrics"]
     assert state["phases"] == first["phases"] and len(state["phases"]) == 5
+
+
+SHOWN_BY_QUERY = """
+query($callId: String!) {
+  liveCall(callId: $callId) {
+    lastSequence
+    sentiment { trend }
+    ...Scores
+    phases { phase }
+    transcripts { text }
+  }
+}
+fragment Scores on LiveCall { performanceMetrics { scriptAdherence } }
+"""
+
+
+async def test_a_live_call_query_reads_the_call_and_the_records_it_shows_at_once(
+    start_server: Callable[..., LiveServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = start_server(rules_deadline_poll=60)
+    http = Http(server.http_url)
+    await http.data(START_CALL, **call_args("c"))
+    await http.data(ADD_LINE, callId="c", text="Hello")
+    reads = _spy_on_reads(server, monkeypatch)
+
+    call = (await http.data(SHOWN_BY_QUERY, callId="c"))["liveCall"]
+    await http.close()
+
+    assert reads == ["app.graphql.queries: read_rows", "app.graphql.loaders: read"]  # the transcript
+    assert call["sentiment"] == {"trend": "STABLE"} and len(call["phases"]) == 5
+    assert call["transcripts"] == [{"text": "Hello"}] and call["performanceMetrics"]["scriptAdherence"] >= 0
