@@ -11,7 +11,8 @@ def test_a_line_with_accents_and_emoji_comes_back_as_sent(api: Api) -> None:
     api.start_call("c")
     api.add_line("c", text="Señora Müller, ¿sí? 👍")
 
-    response = api.client.post("/graphql", json={"query": '{ liveCall(callId: "c") { transcripts { text } } }'})
+    query = '{ liveCall(callId: "c") { transcripts { text } } }'
+    response = api.client.post("/graphql", json={"query": query})
 
     assert "Señora Müller, ¿sí? 👍".encode() in response.content
     assert response.json()["data"]["liveCall"]["transcripts"] == [{"text": "Señora Müller, ¿sí? 👍"}]
