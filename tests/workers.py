@@ -5,6 +5,8 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -69,3 +71,16 @@ class Worker:
     @property
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/graphql"
+
+
+@contextmanager
+def running_workers(settings: Settings, logs: Path, count: int = 2) -> Iterator[list[Worker]]:
+    """``count`` worker processes of one database, each ready, stopped at the end."""
+    started = [Worker(settings, logs / f"worker-{n}.log") for n in range(count)]
+    try:
+        for worker in started:
+            worker.wait_ready()
+        yield started
+    finally:
+        for worker in started:
+            worker.stop()

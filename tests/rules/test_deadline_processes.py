@@ -18,7 +18,7 @@ from tests.rules.clocks import FAST_POLL, rule, status
 from tests.rules.documents import alerts, create_rule
 from tests.rules.processes import ProcessApi, raised_events
 from tests.scaled import only_scaled
-from tests.workers import Worker
+from tests.workers import Worker, running_workers
 
 HOLD = {"timeInState": {"state": "ON_HOLD", "seconds": 2}}
 
@@ -63,15 +63,8 @@ async def test_a_deadline_that_came_due_while_the_server_was_down_fires_once_whe
 
 @pytest.fixture
 def workers(settings: Settings, tmp_path: Path) -> Iterator[list[Worker]]:
-    fast = settings.model_copy(update={"rules_deadline_poll": FAST_POLL})
-    started = [Worker(fast, tmp_path / f"worker-{n}.log") for n in range(2)]
-    try:
-        for worker in started:
-            worker.wait_ready()
+    with running_workers(settings.model_copy(update={"rules_deadline_poll": FAST_POLL}), tmp_path) as started:
         yield started
-    finally:
-        for worker in started:
-            worker.stop()
 
 
 @only_scaled

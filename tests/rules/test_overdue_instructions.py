@@ -21,7 +21,7 @@ from tests.rules.clocks import quiet_for, wait_for_alerts
 from tests.rules.documents import alerts, attention
 from tests.rules.processes import ProcessApi, raised_events
 from tests.scaled import only_scaled
-from tests.workers import Worker
+from tests.workers import Worker, running_workers
 
 POLL = 0.1
 FAST = {"instruction_ack_timeout": 1, "rules_deadline_poll": POLL}
@@ -121,15 +121,8 @@ async def test_an_instruction_that_came_due_while_the_server_was_down_raises_one
 
 @pytest.fixture
 def workers(settings: Settings, tmp_path: Path) -> Iterator[list[Worker]]:
-    fast = settings.model_copy(update=FAST)
-    started = [Worker(fast, tmp_path / f"worker-{n}.log") for n in range(2)]
-    try:
-        for worker in started:
-            worker.wait_ready()
+    with running_workers(settings.model_copy(update=FAST), tmp_path) as started:
         yield started
-    finally:
-        for worker in started:
-            worker.stop()
 
 
 @only_scaled
