@@ -120,7 +120,8 @@ def _drop_websockets(server: LiveServer) -> int:
 
     async def drop() -> int:
         connections = server.server.server_state.connections
-        sockets = [c for c in connections if getattr(c, "scope", {}).get("type") == "websocket"]
+        # An HTTP connection between requests has no scope yet (None).
+        sockets = [c for c in connections if (getattr(c, "scope", None) or {}).get("type") == "websocket"]
         for connection in sockets:
             connection.transport.abort()
         return len(sockets)
