@@ -181,7 +181,9 @@ async def transcripts_by_call(
     columns = [ranked.c[name] for name in TranscriptRow._fields]
     query = select(*columns).where(ranked.c.rank <= first).order_by(ranked.c.live_call_id, ranked.c.order)
     grouped: dict[int, list[TranscriptRow]] = defaultdict(list)
-    for row in (await session.exec(query)).all():
+    # Core, not the session: the ORM's result machinery cost more than the rows' SQL.
+    connection = await session.connection()
+    for row in (await connection.execute(query)).all():
         line = TranscriptRow._make(row)
         grouped[line.live_call_id].append(line)
     return grouped

@@ -43,8 +43,6 @@ class Alert:
     from_row = FromRow[models.Alert](
         id=lambda row: strawberry.ID(str(row.id)),
         rule_id=lambda row: strawberry.ID(str(row.rule_id)) if row.rule_id is not None else None,
-        severity=lambda row: Severity(row.severity),
-        status=lambda row: AlertStatus(row.status),
         sequence=lambda row: row.raised_seq,
     )
 

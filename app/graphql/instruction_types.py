@@ -64,9 +64,6 @@ class AgentInstruction:
 
     from_row = FromRow[models.AgentInstruction](
         id=_stored_id,
-        kind=lambda row: InstructionKind(row.kind),
-        source=lambda row: InstructionSource(row.source),
-        status=lambda row: InstructionStatus(row.status),
         sequence=lambda row: row.created_seq,
     )
 
@@ -91,4 +88,4 @@ class Participant:
     joined_at: datetime
     left_at: datetime | None
 
-    from_row = FromRow[models.CallParticipant](mode=lambda row: ParticipantMode(row.mode))
+    from_row = FromRow[models.CallParticipant]()

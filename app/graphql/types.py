@@ -50,7 +50,7 @@ class CallObjective:
     started_at: datetime | None = strawberry.field(description="When it went IN_PROGRESS.")
     ended_at: datetime | None = strawberry.field(description="When it was COMPLETED or MISSED.")
 
-    from_row = FromRow[models.CallObjective](status=lambda row: ObjectiveStatus(row.status))
+    from_row = FromRow[models.CallObjective]()
 
 
 @strawberry.type(description="A stage of the call script; exactly one is ACTIVE while the call runs.")
@@ -62,10 +62,7 @@ class CallPhase:
     end_time: datetime | None
     quality: Quality | None
 
-    from_row = FromRow[models.CallPhase](
-        status=lambda row: PhaseStatus(row.status),
-        quality=lambda row: Quality(row.quality) if row.quality else None,
-    )
+    from_row = FromRow[models.CallPhase]()
 
 
 @strawberry.type(description="Live scores of the agent's performance (percentages are 0-100).")
@@ -83,10 +80,7 @@ class PerformanceMetrics:
     immediate_close_probability: float
     updated_at: datetime
 
-    from_row = FromRow[models.LivePerformanceMetrics](
-        voice_energy_level=lambda row: EnergyLevel(row.voice_energy_level),
-        response_quality=lambda row: ResponseQuality(row.response_quality),
-    )
+    from_row = FromRow[models.LivePerformanceMetrics]()
 
 
 @strawberry.type(description="Rolling sentiment of the call: each final line with a sentiment weighs 10%.")
@@ -99,7 +93,7 @@ class SentimentAnalysis:
     last_negative_moment: datetime | None
     updated_at: datetime
 
-    from_row = FromRow[models.SentimentAnalysis](trend=lambda row: SentimentTrend(row.trend))
+    from_row = FromRow[models.SentimentAnalysis]()
 
 
 @strawberry.type(description="The voice pipeline serving the call: providers, health and cost.")
@@ -119,12 +113,7 @@ class CallSystemConfig:
     total_cost: float = strawberry.field(description="duration / 60 × costPerMinute, in US dollars.")
     updated_at: datetime
 
-    from_row = FromRow[models.CallSystemConfig](
-        sip_status=lambda row: ServiceStatus(row.sip_status),
-        stt_status=lambda row: ServiceStatus(row.stt_status),
-        llm_status=lambda row: ServiceStatus(row.llm_status),
-        tts_status=lambda row: ServiceStatus(row.tts_status),
-    )
+    from_row = FromRow[models.CallSystemConfig]()
 
 
 @strawberry.type(description="One line of the live transcript.")
@@ -141,10 +130,7 @@ class TranscriptEntry:
     )
     created_at: datetime
 
-    from_row = FromRow[models.LiveTranscript | TranscriptRow](
-        speaker=lambda row: Speaker(row.speaker),
-        sentiment=lambda row: Sentiment(row.sentiment) if row.sentiment else None,
-    )
+    from_row = FromRow[models.LiveTranscript | TranscriptRow]()
 
 
 @strawberry.type(description="Something a supervisor did on the call, in order.")
@@ -156,7 +142,7 @@ class SupervisorAction:
     details: str | None
     timestamp: datetime
 
-    from_row = FromRow[models.SupervisorAction](action=lambda row: SupervisorActionType(row.action))
+    from_row = FromRow[models.SupervisorAction]()
 
 
 @strawberry.type(description="A coaching tip for the agent; inactive once the call ends.")
@@ -168,7 +154,7 @@ class CoachingRecommendation:
     timestamp: datetime
     is_active: bool
 
-    from_row = FromRow[models.CoachingRecommendation](type=lambda row: RecommendationType(row.type))
+    from_row = FromRow[models.CoachingRecommendation]()
 
 
 def _stored_id(row: models.LiveCall) -> int:
@@ -216,8 +202,6 @@ class LiveCall:
         id=_stored_id,
         open_alerts=lambda row: (row.open_critical, row.open_warning, row.open_info),
         phone=lambda row: row.customer_phone,
-        status=lambda row: CallStatus(row.status),
-        current_speaker=lambda row: Speaker(row.current_speaker) if row.current_speaker else None,
     )
     """``loaders`` is passed by keyword: the request's, or a subscription event's."""
 

@@ -8,7 +8,7 @@ from app.calls import instruction_models, models
 from app.calls.enums import PhaseStatus, Quality, Sentiment, Speaker
 from app.calls.reads import TranscriptRow
 from app.graphql import alerts, instruction_types, types
-from app.graphql.from_row import DECLARED, copied_fields
+from app.graphql.from_row import DECLARED, copied_fields, enum_fields
 from app.rules import models as rule_models
 
 ROWS: dict[type, tuple[type, ...]] = {
@@ -49,6 +49,29 @@ def test_a_copied_field_has_its_column_type(graphql_type: type) -> None:
         }
 
         assert differ == {}, f"convert these in {graphql_type.__name__}.from_row ({row_type.__name__})"
+
+
+@pytest.mark.parametrize("graphql_type", list(ROWS), ids=lambda t: t.__name__)
+def test_an_enum_field_reads_a_column_holding_its_values(graphql_type: type) -> None:
+    for row_type in ROWS[graphql_type]:
+        wrong = {
+            name: _column_type(row_type, name)
+            for name, (kind, nullable) in enum_fields(graphql_type).items()
+            if _column_type(row_type, name) not in ((str | None, kind | None) if nullable else (str, kind))
+        }
+
+        assert wrong == {}, f"convert these in {graphql_type.__name__}.from_row ({row_type.__name__})"
+
+
+def test_an_empty_nullable_enum_is_none_and_an_unknown_value_is_refused() -> None:
+    row = models.CallPhase(
+        live_call_id=1, phase="close", status="active", order=3, start_time=NOW, quality=None
+    )
+
+    assert types.CallPhase.from_row(row).quality is None
+    row.status = "sideways"
+    with pytest.raises(KeyError, match="sideways"):
+        types.CallPhase.from_row(row)
 
 
 def test_from_row_copies_the_same_named_columns_and_converts_the_rest() -> None:
