@@ -1,6 +1,7 @@
 """The graphql-core internals app/adapters/graphql_core.py relies on, as of graphql-core 3.3.2.
 
-If one of these fails after upgrading graphql-core, re-read ``Executor.execute_fields``
+If one of these fails after upgrading graphql-core, re-read ``Executor.execute_fields``,
+``complete_iterable_value``, ``collect_subfields``
 and ``build_per_event_executor`` (graphql/execution/executor.py),
 ``GroupedFieldSet`` (graphql/execution/collect_fields.py), ``ValidationAbortedError``
 (graphql/validation/validate.py) and ``MAX_COMPLEXITY_BUDGET``
@@ -34,7 +35,8 @@ INTERNALS = "Executor.execute_fields, GroupedFieldSet, ValidationAbortedError an
 
 SCHEMA = build_schema(
     """
-    type Item { name: String!, size: Int }
+    enum Kind { BIG SMALL }
+    type Item { name: String!, size: Int, kind: Kind }
     type Query { items: [Item!]!, one: Item }
     type Subscription { item: Item }
     """
@@ -45,6 +47,7 @@ SCHEMA = build_schema(
 class Item:
     name: str
     size: int | None
+    kind: str | None = None
 
 
 async def _two_items(*_: Any) -> AsyncIterator[dict[str, Item]]:
@@ -58,6 +61,11 @@ SCHEMA.subscription_type.fields["item"].subscribe = _two_items  # type: ignore[u
 class Counting(PlainFields):
     planned: list[str] = []  # noqa: RUF012  (reset by each test)
     events = 0
+    objects = 0
+
+    def execute_fields(self, *arguments: Any) -> Any:
+        Counting.objects += 1
+        return super().execute_fields(*arguments)
 
     @staticmethod
     def plain_reader(field: GraphQLField) -> Reader | None:
@@ -85,6 +93,57 @@ def test_execute_fields_still_takes_what_the_override_takes() -> None:
         "grouped_field_set",
         "position_context",
     ]
+
+
+def test_complete_iterable_value_still_takes_what_the_override_takes() -> None:
+    parameters = list(inspect.signature(Executor.complete_iterable_value).parameters)
+
+    assert parameters == [
+        "self",
+        "item_type",
+        "field_details_list",
+        "info",
+        "path",
+        "items",
+        "position_context",
+    ]
+
+
+def test_collect_subfields_gives_the_grouped_field_set_then_the_new_defer_usages() -> None:
+    seen: list[Any] = []
+
+    class Recording(Executor[Any]):
+        def collect_subfields(self, return_type: Any, field_details_list: Any) -> Any:
+            collected = super().collect_subfields(return_type, field_details_list)
+            seen.append(collected)
+            return collected
+
+    execute_sync(SCHEMA, parse("{ one { name } }"), {"one": Item("a", 1)}, executor_class=Recording)
+
+    grouped, new_defer_usages, *_ = seen[-1]
+    assert list(grouped) == ["name"]
+    assert list(new_defer_usages) == []
+
+
+def test_a_list_of_plain_objects_is_completed_in_one_pass_as_graphql_core_would() -> None:
+    Counting.objects = 0
+    items = [Item("a", 1, "BIG"), Item("b", None, None), Item("c", 3, "SMALL")]
+    document = parse("{ items { name size kind } }")
+
+    result = execute_sync(SCHEMA, document, {"items": items}, executor_class=Counting)
+
+    assert result == execute_sync(SCHEMA, document, {"items": items})
+    assert Counting.objects == 1  # the root only: no item went through execute_fields
+
+
+def test_a_list_with_an_item_graphql_core_would_refuse_takes_its_error_path() -> None:
+    items = [Item("a", 1), Item(None, 2), Item("c", 3, "HUGE")]  # type: ignore[arg-type]
+    document = parse("{ items { name kind } }")
+
+    result = execute_sync(SCHEMA, document, {"items": items}, executor_class=Counting)
+
+    assert result == execute_sync(SCHEMA, document, {"items": items})
+    assert result.errors
 
 
 def test_a_grouped_field_set_is_response_names_to_field_details_with_their_nodes() -> None:
