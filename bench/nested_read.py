@@ -33,7 +33,7 @@ FULL = Sizes(small=100, large=1_000, samples=100)
 SMOKE = Sizes(small=5, large=20, samples=3)
 
 
-async def _seed(api: Api, call_id: str, lines: int) -> None:
+async def seed(api: Api, call_id: str, lines: int) -> None:
     await api.start_call(call_id)
     await api.add_lines(call_id, lines)
     for _ in range(3):
@@ -44,8 +44,8 @@ async def _seed(api: Api, call_id: str, lines: int) -> None:
 
 async def _measure(server: Server, sizes: Sizes) -> list[float]:
     async with Api(server.http_url, server.token) as api:
-        await _seed(api, "small", sizes.small)
-        await _seed(api, "large", sizes.large)
+        await seed(api, "small", sizes.small)
+        await seed(api, "large", sizes.large)
         _, data = await api.timed(LIVE_CALL, callId="large", first=sizes.large)
         if len(data["liveCall"]["transcripts"]) != sizes.large:
             raise RuntimeError("liveCall returned the wrong number of transcript lines")

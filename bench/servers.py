@@ -170,12 +170,12 @@ def free_port() -> int:
         return port
 
 
-def _spawn(command: list[str], env: dict[str, str], log: Path, **details: Any) -> Server:
+def _spawn(command: list[str], env: dict[str, str], log: Path, root: Path = ROOT, **details: Any) -> Server:
     port = free_port()
     with log.open("ab") as output:
         process = subprocess.Popen(
             [*command, "--port", str(port)],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=output,
@@ -191,9 +191,12 @@ def _spawn(command: list[str], env: dict[str, str], log: Path, **details: Any) -
 
 
 @contextmanager
-def app_server(workdir: Path, name: str, *, workers: int = 1, **settings: str) -> Iterator[Server]:
+def app_server(
+    workdir: Path, name: str, *, workers: int = 1, root: Path = ROOT, **settings: str
+) -> Iterator[Server]:
     """``python -m app migrate`` then ``serve --no-migrate`` on a fresh SQLite file in ``workdir``;
-    ``settings`` are more environment variables (``REDACT='[]'``, or another ``DATABASE_URL``)."""
+    ``settings`` are more environment variables (``REDACT='[]'``, or another ``DATABASE_URL``);
+    ``root`` is the checkout whose ``app`` runs (another one, to compare two side by side)."""
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     credentials = Credentials.fresh()
@@ -211,14 +214,14 @@ def app_server(workdir: Path, name: str, *, workers: int = 1, **settings: str) -
     with log.open("ab") as output:
         subprocess.run(
             [sys.executable, "-m", "app", "migrate"],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=output,
             stderr=output,
             check=True,
         )
     command = [sys.executable, "-m", "app", "serve", "--no-migrate", "--workers", str(workers)]
-    server = _spawn(command, env, log, credentials=credentials, database_url=env["DATABASE_URL"])
+    server = _spawn(command, env, log, root, credentials=credentials, database_url=env["DATABASE_URL"])
     try:
         yield server
     finally:
