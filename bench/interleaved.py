@@ -1,6 +1,6 @@
 """The nested read (benchmark 5) on this checkout and another, interleaved in the same minutes.
 
-    .venv/bin/python -m bench.interleaved ../other-checkout [rounds]
+    .venv/bin/python -m bench.interleaved ../other-checkout [--rounds 8] [--lines 1000]
 
 On a shared 2-core machine the same code measured minutes apart differs by a third,
 more than most changes do; two servers taking turns (15 requests each, ``rounds``
@@ -9,7 +9,7 @@ other checkout runs with this one's environment (``python -m app`` from its
 directory), so it must not need dependencies this one lacks.
 """
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
@@ -23,21 +23,21 @@ from bench.servers import ROOT, Server, app_server
 TURN = 15
 
 
-async def _compare(servers: dict[str, Server], rounds: int) -> None:
+async def _compare(servers: dict[str, Server], rounds: int, lines: int) -> None:
     apis = {name: Api(server.http_url, server.token) for name, server in servers.items()}
     seconds: dict[str, list[float]] = {name: [] for name in servers}
     cpu = dict.fromkeys(servers, 0.0)
     for api in apis.values():
         await api.__aenter__()
-        await seed(api, "large", FULL.large)
+        await seed(api, "large", lines)
         for _ in range(10):
-            await api.timed(LIVE_CALL, callId="large", first=FULL.large)
+            await api.timed(LIVE_CALL, callId="large", first=lines)
     try:
         for _ in range(rounds):
             for name, api in apis.items():
                 before = servers[name].cpu_seconds()
                 for _ in range(TURN):
-                    seconds[name].append((await api.timed(LIVE_CALL, callId="large", first=FULL.large))[0])
+                    seconds[name].append((await api.timed(LIVE_CALL, callId="large", first=lines))[0])
                 cpu[name] += servers[name].cpu_seconds() - before
     finally:
         for api in apis.values():
@@ -51,14 +51,19 @@ async def _compare(servers: dict[str, Server], rounds: int) -> None:
 
 
 def main() -> None:
-    other = Path(sys.argv[1]).resolve()
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("other", type=Path, help="the other checkout")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--lines", type=int, default=FULL.large, help="transcript lines of the call read")
+    arguments = parser.parse_args()
+    other: Path = arguments.other.resolve()
     with tempfile.TemporaryDirectory() as workdir:
         with (
             app_server(Path(workdir), "this") as this,
             app_server(Path(workdir), "other", root=other) as theirs,
         ):
-            uvloop.run(_compare({str(ROOT): this, str(other): theirs}, rounds))
+            servers = {f"this checkout ({ROOT})": this, f"other checkout ({other})": theirs}
+            uvloop.run(_compare(servers, arguments.rounds, arguments.lines))
 
 
 if __name__ == "__main__":

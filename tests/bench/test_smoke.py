@@ -28,3 +28,18 @@ def test_smoke_run_prints_every_figure_with_the_core_count() -> None:
     for row in figures.values():
         assert "FAILED" not in row, row
     assert "cores" in run.stdout
+
+
+def test_the_interleaved_comparison_prints_both_checkouts_figures() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--rounds", "1", "--lines", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = [line for line in run.stdout.splitlines() if "server CPU" in line]
+    assert len(figures) == 2, run.stdout
+    assert all("ms per request, 15 requests" in line for line in figures), figures
