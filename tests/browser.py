@@ -36,6 +36,13 @@ FLAGS = (
 )
 
 
+SHOWN_STATES = (
+    "[...document.querySelectorAll('[data-state], [role=alert], [role=status]')]"
+    ".map(e => `${e.id || e.tagName}: ${e.dataset.state || e.textContent.trim().slice(0, 120)}`)"
+)
+"""What a failed wait reports: each element's state and the page's notices."""
+
+
 class BrowserUnavailable(Exception):
     """Chromium is not installed and cannot be installed here."""
 
@@ -196,7 +203,11 @@ class Page:
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"not true within {within}s: {expression}")
+                states = await self.evaluate(SHOWN_STATES)
+                raise AssertionError(
+                    f"not true within {within}s: {expression}; the page's states: {states}; "
+                    f"its errors: {self.errors}"
+                )
             await asyncio.sleep(0.05)
 
     async def click(self, selector: str) -> None:
