@@ -63,7 +63,7 @@ async def test_without_a_token_the_page_says_how_to_sign_in(
     await page.goto(f"http://127.0.0.1:{server.port}/monitor/")
     await page.wait_for("!document.getElementById('auth-help').hidden")
 
-    # The help shows as the server refuses the socket; the pill turns as the socket closes, after.
+    # The help shows at the first refusal (the board's read or the socket); the pill as the socket closes.
     await page.wait_for("document.getElementById('connection').dataset.state === 'closed'", within=5)
 
 
