@@ -1,7 +1,8 @@
 """9. Instruction latency: how long from a supervisor's sendAgentInstruction to the agent having it?
 
 ``calls`` calls run at once: each has a voice pipeline appending lines on a
-schedule (``lines_per_second`` per call) and following ``agentInstructions``
+schedule (``lines_per_second`` per call, each call at a random moment of the
+interval, as calls that started apart do) and following ``agentInstructions``
 for its call over its own WebSocket, acknowledging each instruction APPLIED as
 it arrives, as the simulator's agent does. A supervisor sends coaching to the
 calls in turn at ``instructions_per_second``, each on schedule whether or not
@@ -12,6 +13,7 @@ p50 and p99, over the instructions after a warm-up.
 
 import asyncio
 import json
+import random
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -96,10 +98,13 @@ async def _pipeline(
         task.add_done_callback(acks.discard)
 
 
-async def _talk(api: Api, call_id: str, sizes: Sizes, until: float) -> int:
-    """The call's pipeline appending lines on schedule until ``until``."""
+async def _talk(api: Api, call_id: str, sizes: Sizes, until: float, phase: float) -> int:
+    """The call's pipeline appending lines on schedule until ``until``, ``phase`` (0 to 1) of an
+    interval after the others: calls that started at different moments talk at different moments,
+    as in benchmark 10's schedule, rather than all in the same millisecond."""
     interval, n = 1 / sizes.lines_per_second, 0
-    started = time.perf_counter()
+    started = time.perf_counter() + phase * interval
+    await asyncio.sleep(phase * interval)
     while time.perf_counter() < until:
         await api.data(ADD_LINE, **line(call_id, n))
         n += 1
@@ -119,7 +124,10 @@ async def _measure(server: Server, sizes: Sizes) -> tuple[list[float], int, int]
         pipelines = [asyncio.create_task(_pipeline(s, api, receipts, acks)) for s in sockets]
         interval = 1 / sizes.instructions_per_second
         until = time.perf_counter() + sizes.warmup * interval + sizes.seconds + 1
-        talking = [asyncio.create_task(_talk(api, call_id, sizes, until)) for call_id in calls]
+        phases = random.Random(9)
+        talking = [
+            asyncio.create_task(_talk(api, call_id, sizes, until, phases.random())) for call_id in calls
+        ]
         await asyncio.sleep(1)  # every call talking before the first instruction
         sent_at: dict[str, float] = {}
         sends = []
@@ -159,7 +167,8 @@ def run(workdir: Path, smoke: bool) -> Figure:
             f"sendAgentInstruction sent → the call's agentInstructions subscriber has it, over "
             f"{len(latencies)} instructions ({total - len(latencies)} warm-up) at "
             f"{sizes.instructions_per_second:g}/s, each acknowledged APPLIED; {sizes.calls} calls running, "
-            f"each with its pipeline subscribed and appending {sizes.lines_per_second:g} line/s "
+            f"each with its pipeline subscribed and appending {sizes.lines_per_second:g} line/s, "
+            f"each call at its own moment in the second "
             f"({lines} lines); one uvicorn worker, SQLite, memory://"
         ),
         target=BENCHMARK.target,
