@@ -95,6 +95,8 @@ from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types import get_object_definition
 from strawberry.types.unset import UnsetType
 
+from app.adapters.uvicorn import text_sender_now
+
 __all__ = [
     "InvalidOperationTypeError",
     "LeanExtensionsRunner",
@@ -138,6 +140,11 @@ class StrawberryTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):
             # cancelled task holds its CancelledError, the traceback and the frames it ran in
             # (about 1 KB an idle socket). The loop finishes the cancellation without us.
             self.connection_init_timeout_task = None
+
+    def text_sender_now(self) -> Callable[[str], bool] | None:
+        """The socket's ``send_text_now`` (``app.adapters.uvicorn``), when its server has one."""
+        websocket: WebSocket = self.websocket.ws  # type: ignore[attr-defined]
+        return text_sender_now(websocket.scope)
 
     async def send_text(self, text: str) -> None:
         websocket: WebSocket = self.websocket.ws  # type: ignore[attr-defined]

@@ -31,12 +31,27 @@ members uvicorn uses (``send``, ``receive_data``, ``events``, ``state``). It rel
 being set by the accept, with no handshake event left queued by then (uvicorn drains them
 as each read arrives, before the application can accept).
 
+``LeanWSProtocol`` also puts ``send_text_now`` in its scope's ``extensions`` (under
+``SEND_TEXT_NOW``): a text frame written to the transport at once, for the subscription fast
+path (``app.graphql.fanout``), which sends one event to a thousand sockets in one loop. The
+ASGI way is a coroutine per frame through every middleware's ``send`` and Starlette's
+``WebSocket``, each a frame of Python that only the accept and the close need; that was about a
+third of the fast path's CPU per frame. It does what ``WSProtocol.send`` does for a
+``websocket.send`` once the socket is accepted (``conn.send`` of a ``wsproto`` ``Message``,
+``transport.write``), and declines (returns ``False``) whenever that send would do anything
+else: wait for a full buffer (``writable`` closed), raise for a disconnected socket, or refuse
+after a close; the caller then sends the ASGI way, which does those as before. It relies on
+``WSProtocol``'s ``scope`` being built in ``handle_connect`` before the application's task
+starts, and on its ``handshake_complete``, ``close_sent``, ``response_started``,
+``disconnected``, ``conn`` and ``transport``.
+
 ``tests/adapters/test_uvicorn.py`` checks them; re-read
 ``uvicorn/protocols/http/httptools_impl.py`` and ``.../websockets/wsproto_impl.py`` when it
 fails after an upgrade.
 """
 
 import asyncio
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any, Generic, TypeVar, cast
 
@@ -45,9 +60,17 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
 from uvicorn.server import ServerState
-from wsproto import WSConnection
+from wsproto import WSConnection, events
+from wsproto.connection import ConnectionState
 
-__all__ = ["HeaderTimeoutProtocol", "LeanWSProtocol", "header_timeout_protocol", "ws_protocol"]
+__all__ = [
+    "SEND_TEXT_NOW",
+    "HeaderTimeoutProtocol",
+    "LeanWSProtocol",
+    "header_timeout_protocol",
+    "text_sender_now",
+    "ws_protocol",
+]
 
 T = TypeVar("T")
 
@@ -213,6 +236,38 @@ class LeanWSProtocol(WSProtocol):
         if isinstance(self.conn, WSConnection) and self.conn.connection is not None:
             # The handshake's objects go; the established connection takes the frames.
             self.conn = cast(Any, self.conn.connection)
+
+    def handle_connect(self, event: events.Request) -> None:
+        super().handle_connect(event)
+        extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
+        extensions[SEND_TEXT_NOW] = self.send_text_now
+
+    def send_text_now(self, text: str) -> bool:
+        """Write a text frame now, as ``send`` would; ``False`` (nothing written) when ``send``
+        would wait, raise or refuse."""
+        if (
+            not self.handshake_complete
+            or self.close_sent
+            or self.response_started
+            or self.disconnected
+            or not self.writable.is_set()
+            or self.transport.is_closing()
+            or self.conn.state is not ConnectionState.OPEN
+        ):
+            return False
+        self.transport.write(self.conn.send(events.Message(data=text)))
+        return True
+
+
+SEND_TEXT_NOW = "live_call_monitor.websocket.send_text_now"
+"""The scope extension ``LeanWSProtocol`` sets: ``send_text_now(text) -> bool``."""
+
+
+def text_sender_now(scope: Mapping[str, Any]) -> Callable[[str], bool] | None:
+    """The socket's ``send_text_now``, when its server is ``LeanWSProtocol``."""
+    extensions = scope.get("extensions") or {}
+    sender = extensions.get(SEND_TEXT_NOW)
+    return cast("Callable[[str], bool] | None", sender)
 
 
 def ws_protocol(implementation: str) -> type[asyncio.Protocol] | str:

@@ -74,12 +74,13 @@ class Member:
     screen out of its group.
     """
 
-    __slots__ = ("_draining", "_pending", "ended", "group", "last", "prefix", "slot")
+    __slots__ = ("_draining", "_pending", "ended", "group", "last", "prefix", "send_now", "slot")
 
     def __init__(self, group: "Group", slot: Slot, last: int) -> None:
         self.group = group
         self.slot = slot
         self.prefix = _prefix(slot.operation_id)
+        self.send_now = slot.handler.text_sender_now()
         self.last = last
         self.ended: asyncio.Future[Detached] = asyncio.get_running_loop().create_future()
         self.ended.add_done_callback(self._left)
@@ -92,6 +93,9 @@ class Member:
             self._pending.append((frame, seq))
             if len(self._pending) > self.group.buffer:
                 self.finish("overflow")
+            return
+        if self.send_now is not None and self.send_now(frame):
+            self.last = seq
             return
         send = self.slot.handler.send_text(frame)
         try:

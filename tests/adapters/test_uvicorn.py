@@ -22,7 +22,13 @@ from websockets.asyncio.client import connect
 from wsproto import WSConnection
 from wsproto.connection import Connection
 
-from app.adapters.uvicorn import HeaderTimeoutProtocol, LeanWSProtocol, header_timeout_protocol, ws_protocol
+from app.adapters.uvicorn import (
+    HeaderTimeoutProtocol,
+    LeanWSProtocol,
+    header_timeout_protocol,
+    text_sender_now,
+    ws_protocol,
+)
 from tests.adapters.versions import assert_tested
 
 WRITTEN_FOR = "0.54.0"
@@ -77,7 +83,10 @@ def test_the_protocol_factory_survives_pickling_into_worker_processes() -> None:
     assert factory.keywords == {"header_timeout": 3}  # type: ignore[attr-defined]
 
 
-WSPROTO_INTERNALS = "WSProtocol's constructor, queue, writable, conn and send; WSConnection.connection"
+WSPROTO_INTERNALS = (
+    "WSProtocol's constructor, queue, writable, conn, send, handle_connect's scope, handshake_complete, "
+    "close_sent, response_started, disconnected and transport; WSConnection.connection"
+)
 
 
 def test_wsproto_is_the_version_the_adapter_was_written_for() -> None:
@@ -129,3 +138,56 @@ async def test_an_accepted_lean_connection_keeps_only_wsprotos_established_conne
     finally:
         server.should_exit = True
         await serving
+
+
+async def _sends_now(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Accepts, then answers each message with ``send_text_now``'s verdicts as the socket changes."""
+    send_now = text_sender_now(scope)
+    assert send_now is not None
+    assert (await receive())["type"] == "websocket.connect"
+    before_accept = send_now("too early")
+    await send({"type": "websocket.accept"})
+    await receive()
+    sent = send_now("written at once")
+    await send({"type": "websocket.send", "text": f"before accept {before_accept}, after {sent}"})
+    await receive()
+    (protocol,) = scope["state"]["connections"]
+    protocol.writable.clear()  # the transport's buffer over its high-water mark
+    blocked = send_now("must wait")
+    protocol.writable.set()
+    await send({"type": "websocket.send", "text": f"blocked {blocked}"})
+    await send({"type": "websocket.close", "code": 1000})
+    scope["state"]["after close"] = send_now("after close")
+
+
+async def test_send_text_now_writes_an_accepted_open_sockets_frame_and_declines_otherwise() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    state: dict[str, Any] = {}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        scope["state"] = state
+        state["connections"] = list(server.server_state.connections)
+        await _sends_now(scope, receive, send)
+
+    config = uvicorn.Config(app, ws=ws_protocol("wsproto"), log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve(sockets=[listener]))
+    try:
+        async with connect(f"ws://127.0.0.1:{listener.getsockname()[1]}/") as client:
+            await client.send("go")
+            frames = [await client.recv(), await client.recv()]
+            await client.send("go")
+            frames.append(await client.recv())
+            await client.wait_closed()
+        await asyncio.sleep(0.05)
+
+        assert frames == ["written at once", "before accept False, after True", "blocked False"]
+        assert state["after close"] is False
+    finally:
+        server.should_exit = True
+        await serving
+
+
+def test_other_servers_offer_no_send_text_now() -> None:
+    assert text_sender_now({"type": "websocket", "extensions": {"websocket.http.response": {}}}) is None
+    assert text_sender_now({"type": "websocket"}) is None

@@ -68,6 +68,33 @@ async def test_screens_that_caught_up_share_one_group_and_get_every_event_once_i
     assert live_server.services.pubsub.subscriber_count == 4
 
 
+async def test_a_caught_up_screens_frames_are_written_straight_to_its_socket(
+    live_server: LiveServer, http: Http, screens: Open
+) -> None:
+    await http.data(START_CALL, **call_args("c"))
+    socket = await screens(live_server.ws_url)
+    await socket.subscribe(EVENTS, callId="c", after=0)
+    assert await _sequences(socket, 1) == [1]
+    await eventually(lambda: _members(live_server) == [1])
+    relays = live_server.services.relays._relays.values()
+    (member,) = [
+        m
+        for relay in relays
+        for sink in relay.sinks.values()
+        if isinstance(sink, Group)
+        for m in sink.members
+    ]
+    assert member.send_now is not None
+    written: list[str] = []
+    send_now = member.send_now
+    member.send_now = lambda text: written.append(text) or send_now(text)
+
+    await http.data(ADD_LINE, callId="c", text="line 0")
+
+    assert await _sequences(socket, 1) == [2]
+    assert [json.loads(frame)["payload"]["data"]["callEvents"]["sequence"] for frame in written] == [2]
+
+
 async def test_a_screen_joining_late_replays_then_joins_without_a_gap_or_a_repeat(
     live_server: LiveServer, http: Http, screens: Open
 ) -> None:
