@@ -19,9 +19,8 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -31,11 +30,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.adapters.aiosqlite import run_on_connection_thread
 from app.core.config import Settings
+from app.core.kept_connection import KeptConnection
 from app.core.sqlite_store import SQLiteStore, run_to_completion
 from app.core.sqlite_writer import SQLiteWriter
 from app.core.store import OrmStore, Store
 
 T = TypeVar("T")
+IDLE_READERS = 4
+"""Reader checkouts ``read_rows`` keeps between reads (of the reader pool's 8, and 8 more at a peak)."""
 Reading = Callable[[Store], Coroutine[Any, Any, T]]
 
 
@@ -110,6 +112,7 @@ class Database:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.reader = self.writer
             self.sqlite_writer = None
+        self._idle_readers: list[KeptConnection] = []
         self.read_trace: Callable[[str], None] | None = None
         """SQLite's trace callback for the statements of ``read_rows`` (``bench/statements.py``)."""
         self._write_sessions = async_sessionmaker(
@@ -125,6 +128,15 @@ class Database:
 
         Raises ``ConnectionLost`` when the connection drops before COMMIT is sent.
         """
+        if self.sqlite_writer is None:
+            async with self._write() as session:
+                yield session
+            return
+        async with self.sqlite_writer.lent(), self._write() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
         async with self._write_sessions() as session:
             try:
                 await session.begin()
@@ -155,16 +167,27 @@ class Database:
         if not self.is_sqlite:
             async with self.read() as session:
                 return await reading(OrmStore(session))
-        async with self.reader.connect() as connection:
-            raw = await connection.get_raw_connection()
-            driver = cast(aiosqlite.Connection, raw.driver_connection)
-            return await run_on_connection_thread(driver, _read, reading, self.read_trace)
+        kept = self._idle_readers.pop() if self._idle_readers else KeptConnection(self.reader)
+        try:
+            found: T = await run_on_connection_thread(await kept.get(), _read, reading, self.read_trace)
+        except BaseException:
+            await kept.release()
+            raise
+        if len(self._idle_readers) < IDLE_READERS:
+            self._idle_readers.append(kept)
+        else:
+            await kept.release()
+        return found
 
     async def ping(self) -> None:
         async with self.reader.connect() as connection:
             await connection.exec_driver_sql("SELECT 1")
 
     async def dispose(self) -> None:
+        if self.sqlite_writer is not None:
+            await self.sqlite_writer.close()
+        while self._idle_readers:
+            await self._idle_readers.pop().release()
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()

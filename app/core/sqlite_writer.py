@@ -15,19 +15,23 @@ publishing would let a subscriber see a call's event 3 before event 2, and
 every subscriber would go back to the log for the gap.
 
 The writer uses the same one-connection engine as ORM write sessions, so the
-two never hold SQLite's write lock at once; they take turns at the pool.
+two never hold SQLite's write lock at once; they take turns at the pool. The
+writer keeps its checkout between batches (``KeptConnection``): an ORM write
+session takes its turn through ``lent``, and the writer gives the connection
+back at once, or after the batch it is running.
 """
 
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
-import aiosqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.adapters.aiosqlite import run_on_connection_thread
+from app.core.kept_connection import KeptConnection
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +48,15 @@ class SQLiteWriter:
     (``bench/statements.py`` counts an append's statements with it)."""
 
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
-        self._engine = engine
+        self._connection = KeptConnection(engine)
         self._max_batch = max_batch
         self._queue: list[tuple[asyncio.Future[Any], Job, Then | None]] = []
         self._draining: asyncio.Task[None] | None = None
         self.trace: Trace | None = None
         self.batches = 0
         self.jobs = 0
+        self._in_batch = False
+        self._lending = 0
 
     async def run(
         self,
@@ -97,11 +103,35 @@ class SQLiteWriter:
     async def _run_batch(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
         self.batches += 1
         self.jobs += len(jobs)
-        async with self._engine.connect() as connection:
-            raw = await connection.get_raw_connection()
+        self._in_batch = True
+        try:
+            driver = await self._connection.get()
             # The whole batch in one hop to the connection's thread (aiosqlite has no public way).
-            driver = cast(aiosqlite.Connection, raw.driver_connection)
-            return await run_on_connection_thread(driver, _transaction, jobs, self.trace)
+            outcomes = await run_on_connection_thread(driver, _transaction, jobs, self.trace)
+        except BaseException:
+            await self._connection.release()
+            raise
+        finally:
+            self._in_batch = False
+        if self._lending:
+            await self._connection.release()
+        return outcomes
+
+    @asynccontextmanager
+    async def lent(self) -> AsyncIterator[None]:
+        """Around an ORM write session on the same engine: the writer gives its connection back
+        to the pool now, or after the batch it is running, and after every batch until the
+        session is over, so the session's checkout gets it in turn."""
+        self._lending += 1
+        try:
+            if not self._in_batch:
+                await self._connection.release()
+            yield
+        finally:
+            self._lending -= 1
+
+    async def close(self) -> None:
+        await self._connection.release()
 
 
 async def _hand_on(then: Then, value: Any) -> None:

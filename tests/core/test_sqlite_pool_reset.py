@@ -4,6 +4,7 @@ from typing import Any
 
 import aiosqlite
 import pytest
+from sqlalchemy import event
 
 from app.calls.models import LiveCall
 from app.core.config import Settings
@@ -46,7 +47,20 @@ async def test_read_rows_leaves_its_connection_outside_a_transaction(sqlite_db: 
         return len(await store.all(LiveCall))
 
     assert await sqlite_db.read_rows(count) == 0
-    connection, driver = await _driver(sqlite_db)
-    await connection.close()
+    (kept,) = sqlite_db._idle_readers  # the checkout read_rows keeps for the next read
 
-    assert not driver.in_transaction
+    assert not (await kept.get()).in_transaction
+
+
+async def test_reads_one_after_another_keep_one_checkout_of_a_reader(sqlite_db: Database) -> None:
+    async def count(store: Store) -> int:
+        return len(await store.all(LiveCall))
+
+    await sqlite_db.read_rows(count)
+    checkouts: list[object] = []
+    event.listen(sqlite_db.reader.sync_engine.pool, "checkout", lambda *_: checkouts.append(None))
+
+    for _ in range(5):
+        assert await sqlite_db.read_rows(count) == 0
+
+    assert checkouts == []

@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 
 import pytest
+from sqlalchemy import event
 
 from app.core.db import Database
 from app.core.sqlite_writer import SQLiteWriter
@@ -138,3 +139,61 @@ async def test_a_failing_after_commit_step_does_not_fail_the_committed_write(wri
 
     assert await writer.run(note(1), then=broken) == 1
     assert await writer.run(notes) == [1]
+
+
+def _checkouts(db: Database) -> list[object]:
+    """Every checkout of the writer engine's pool from now on."""
+    seen: list[object] = []
+    event.listen(db.writer.sync_engine.pool, "checkout", lambda *_: seen.append(None))
+    return seen
+
+
+async def _orm_note(db: Database, n: int) -> None:
+    async with db.write() as session:
+        connection = await session.connection()
+        await connection.exec_driver_sql(f"INSERT INTO notes (n) VALUES ({n})")
+
+
+async def test_batches_one_after_another_keep_one_checkout_of_the_connection(
+    db: Database, writer: SQLiteWriter
+) -> None:
+    await writer.run(note(0))
+    checkouts = _checkouts(db)
+
+    for n in range(1, 6):
+        await writer.run(note(n))
+
+    assert checkouts == []
+    assert await writer.run(notes) == list(range(6))
+
+
+async def test_an_orm_write_gets_the_connection_the_group_commit_keeps(
+    db: Database, writer: SQLiteWriter
+) -> None:
+    await writer.run(note(1))
+
+    await asyncio.wait_for(_orm_note(db, 2), 5)
+    await writer.run(note(3))
+
+    assert await writer.run(notes) == [1, 2, 3]
+
+
+async def test_an_after_commit_step_may_write_through_the_orm(db: Database, writer: SQLiteWriter) -> None:
+    async def then(_: int) -> None:
+        await _orm_note(db, 2)
+
+    await asyncio.wait_for(writer.run(note(1), then=then), 5)
+
+    assert await writer.run(notes) == [1, 2]
+
+
+async def test_an_orm_write_waiting_while_batches_run_gets_its_turn(
+    db: Database, writer: SQLiteWriter
+) -> None:
+    async def many(start: int) -> None:
+        for n in range(start, start + 20):
+            await writer.run(note(n))
+
+    await asyncio.wait_for(asyncio.gather(many(0), many(100), _orm_note(db, 50), _orm_note(db, 51)), 10)
+
+    assert sorted(await writer.run(notes)) == [*range(20), 50, 51, *range(100, 120)]
