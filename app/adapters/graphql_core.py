@@ -27,6 +27,7 @@ being called for every subscription event and ``execute_operation`` running it
 """
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -79,11 +80,13 @@ def _plain(
     return read, coerce, nullable
 
 
+@cache
 def _enum_output(enum_type: GraphQLEnumType) -> Callable[[Any], Any]:
     """An enum's output coercion as one lookup of the value; anything else takes the type's own.
 
     Strawberry's enum type looks a member's name up by walking the values (two enum
-    fields of a transcript line were a third of completing it).
+    fields of a transcript line were a third of completing it). Made once per enum type:
+    each subscription event is an execution of its own, which plans its fields afresh.
     """
     slow = enum_type.coerce_output_value
     try:
