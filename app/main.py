@@ -27,16 +27,21 @@ from app.services import Services
 from app.workers import background_tasks
 
 
-def exempt_startup_objects_from_gc() -> None:
+def exempt_startup_objects_from_gc(full_collection_every: int) -> None:
     """Keep the collector off what startup built: the schema, the ORM's mappers, the modules.
 
     Those objects live as long as the process, yet every full collection walks
     them all again; under a steady write load that was about a quarter of the
     server's CPU (benchmark 2). Freezing them after startup leaves the
-    collector only what requests create.
+    collector only what requests create. What subscriptions hold is walked by
+    every full collection too, and cannot be frozen (a closed socket's cycles
+    would never be freed): full collections come ``full_collection_every``
+    second-generation ones apart (``GC_FULL_COLLECTION_EVERY``).
     """
     gc.collect()
     gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, full_collection_every)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -60,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             relays=(relays := CallRelays(db, pubsub)),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
-        exempt_startup_objects_from_gc()
+        exempt_startup_objects_from_gc(settings.gc_full_collection_every)
         try:
             async with background_tasks(settings, db, pubsub, writes):
                 with drain.on_signals():

@@ -1,0 +1,47 @@
+"""The collector after startup: what startup built is frozen, full collections are spaced out."""
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.migrations import upgrade
+from app.main import create_app
+
+
+@pytest.fixture
+def thresholds() -> Iterator[None]:
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
+    gc.unfreeze()
+
+
+def _settings(tmp_path: Path, **values: object) -> Settings:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'calls.db'}", **values)
+    upgrade(settings)
+    return settings
+
+
+def test_full_collections_come_gc_full_collection_every_second_generation_ones_apart(
+    tmp_path: Path, thresholds: None
+) -> None:
+    young, middle, _ = gc.get_threshold()
+
+    with TestClient(create_app(_settings(tmp_path, gc_full_collection_every=37))):
+        assert gc.get_threshold() == (young, middle, 37)
+
+
+def test_the_default_spaces_full_collections_ten_times_pythons(tmp_path: Path, thresholds: None) -> None:
+    with TestClient(create_app(_settings(tmp_path))):
+        assert gc.get_threshold()[2] == 100
+        assert gc.get_freeze_count() > 0
+
+
+def test_gc_full_collection_every_has_a_range() -> None:
+    for bad in (0, -1, 100_001):
+        with pytest.raises(ValueError, match="gc_full_collection_every"):
+            Settings(gc_full_collection_every=bad)
