@@ -21,12 +21,25 @@ both of the executor internals below, twice between 3.2 and 3.3.2.
   ``MAX_COMPLEXITY_BUDGET`` of ``graphql.validation.rules.overlapping_fields_can_be_merged``
   (in that module's ``__all__``; read as the rule starts). Why: ``app.graphql.document_limits``.
 
+``PlainFields`` also replaces ``Executor.async_helpers`` (``GraphQLResolveInfoHelpers``, the
+``gather`` and ``track`` that resolvers reach through ``info``): graphql-core builds them from
+the executor's own bound methods, so every executor is a reference cycle, and a request's
+whole execution (its collected fields, variable values, errors) waited for a full garbage
+collection to be freed, about 120 objects a request. Here ``gather`` is
+``gather_with_cancel`` (all ``gather_async_work`` does) and ``track`` reaches the executor
+through a weak reference, settling what it is given as ``settle_in_background`` would if the
+executor were already gone. It relies on ``Executor.__init__`` setting ``async_helpers`` and
+on ``track_async_work(values)``.
+
 ``app.graphql.sharing`` also relies on ``Executor.build_per_event_executor``
 being called for every subscription event and ``execute_operation`` running it
 (both public in 3.3). ``tests/adapters/test_graphql_core.py`` checks all of these.
 """
 
-from collections.abc import Callable, Iterable
+import asyncio
+import inspect
+import weakref
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -38,12 +51,14 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLResolveInfoHelpers,
     GraphQLScalarType,
     Undefined,
 )
 from graphql.execution import Executor
 from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.pyutils import Path
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from graphql.validation.rules import overlapping_fields_can_be_merged
 from graphql.validation.validate import ValidationAbortedError
 
@@ -101,6 +116,28 @@ def _enum_output(enum_type: GraphQLEnumType) -> Callable[[Any], Any]:
     return coerce
 
 
+_settling: set[asyncio.Future[Any]] = set()
+
+
+def _gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+    return gather_with_cancel(*values)
+
+
+def _helpers(executor: "weakref.ref[Executor[Any]]") -> GraphQLResolveInfoHelpers:
+    def track(values: Sequence[Any]) -> None:
+        alive = executor()
+        if alive is not None:
+            alive.track_async_work(values)
+            return
+        awaitables = [value for value in values if inspect.isawaitable(value)]
+        if awaitables:
+            settled = asyncio.gather(*awaitables, return_exceptions=True)
+            _settling.add(settled)
+            settled.add_done_callback(_settling.discard)
+
+    return GraphQLResolveInfoHelpers(gather=_gather, track=track)
+
+
 class PlainFields(Executor[Any]):
     """An executor completing objects of only plain scalar fields directly.
 
@@ -109,6 +146,10 @@ class PlainFields(Executor[Any]):
     """
 
     _plans: dict[int, tuple[GroupedFieldSet, Plan | None]] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.async_helpers = _helpers(weakref.ref(self))
 
     @staticmethod
     def plain_reader(field: GraphQLField) -> Reader | None:

@@ -10,7 +10,10 @@ adapter; what is built on them is tested in tests/graphql/test_plain_fields_exec
 tests/graphql/test_hostile_documents.py and tests/e2e/test_shared_results.py.
 """
 
+import asyncio
+import gc
 import inspect
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -210,3 +213,49 @@ def test_the_overlapping_fields_budget_is_read_as_validation_starts_and_aborts_i
     assert [error.message for error in limited] == ["Validation aborted."]
     assert is_validation_aborted(limited[0])
     assert plenty == []
+
+
+def test_an_executor_is_freed_by_reference_counting_once_its_execution_is_over() -> None:
+    executor = Counting.build(SCHEMA, parse("{ items { name size } }"), root_value={"items": [Item("a", 1)]})
+    assert isinstance(executor, Executor)
+    freed = weakref.ref(executor)
+    gc.disable()
+    try:
+        result = executor.execute_operation(False)
+        del executor
+        assert freed() is None, "written for graphql-core 3.3.2: Executor.__init__ sets async_helpers"
+    finally:
+        gc.enable()
+    assert isinstance(result, ExecutionResult) and result.data == {"items": [{"name": "a", "size": 1}]}
+
+
+def test_graphql_cores_own_executor_is_a_cycle_the_adapter_breaks() -> None:
+    executor = Executor.build(SCHEMA, parse("{ one { name } }"))
+    assert isinstance(executor, Executor)
+    assert executor.async_helpers.track.__self__ is executor  # type: ignore[attr-defined]
+    assert set(inspect.signature(Executor.track_async_work).parameters) == {"self", "values"}
+
+
+async def test_resolvers_still_gather_and_track_through_the_executors_helpers() -> None:
+    seen: list[str] = []
+
+    async def later(name: str) -> str:
+        seen.append(name)
+        return name
+
+    async def resolve_items(_: Any, info: Any) -> list[Item]:
+        names = await info.async_helpers.gather([later("a"), later("b")])
+        info.async_helpers.track([later("tracked")])
+        return [Item(name, None) for name in names]
+
+    SCHEMA.query_type.fields["items"].resolve = resolve_items  # type: ignore[union-attr]
+    try:
+        executor = Counting.build(SCHEMA, parse("{ items { name } }"))
+        assert isinstance(executor, Executor)
+        result = await executor.execute_operation(False)  # type: ignore[misc]
+    finally:
+        SCHEMA.query_type.fields["items"].resolve = None  # type: ignore[union-attr]
+    await asyncio.sleep(0.01)
+
+    assert result.data == {"items": [{"name": "a"}, {"name": "b"}]}
+    assert sorted(seen) == ["a", "b", "tracked"]
