@@ -14,10 +14,11 @@ from app.main import create_app
 
 @pytest.fixture
 def thresholds() -> Iterator[None]:
+    """Python's thresholds back for the tests after; what startup froze stays frozen, as every
+    app started in this process leaves it."""
     before = gc.get_threshold()
     yield
     gc.set_threshold(*before)
-    gc.unfreeze()
 
 
 def _settings(tmp_path: Path, **values: object) -> Settings:
