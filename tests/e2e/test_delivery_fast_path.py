@@ -41,10 +41,14 @@ async def screens() -> AsyncIterator[Open]:
         await socket.close()
 
 
+def _groups(server: LiveServer) -> list[Group]:
+    relays = server.services.relays._relays.values()
+    return [sink for relay in relays for sink in relay.sinks.values() if isinstance(sink, Group)]
+
+
 def _members(server: LiveServer) -> list[int]:
     """How many screens each group of each relay holds."""
-    relays = server.services.relays._relays.values()
-    return sorted(len(sink) for relay in relays for sink in relay.sinks.values() if isinstance(sink, Group))
+    return sorted(len(group) for group in _groups(server))
 
 
 async def _sequences(socket: GraphQLSocket, count: int) -> list[int]:
@@ -76,14 +80,7 @@ async def test_a_caught_up_screens_frames_are_written_straight_to_its_socket(
     await socket.subscribe(EVENTS, callId="c", after=0)
     assert await _sequences(socket, 1) == [1]
     await eventually(lambda: _members(live_server) == [1])
-    relays = live_server.services.relays._relays.values()
-    (member,) = [
-        m
-        for relay in relays
-        for sink in relay.sinks.values()
-        if isinstance(sink, Group)
-        for m in sink.members
-    ]
+    (member,) = [member for group in _groups(live_server) for member in group.members]
     assert member.send_now is not None
     written: list[str] = []
     send_now = member.send_now
