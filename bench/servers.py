@@ -192,11 +192,18 @@ def _spawn(command: list[str], env: dict[str, str], log: Path, root: Path = ROOT
 
 @contextmanager
 def app_server(
-    workdir: Path, name: str, *, workers: int = 1, root: Path = ROOT, **settings: str
+    workdir: Path,
+    name: str,
+    *,
+    workers: int = 1,
+    root: Path = ROOT,
+    module: str | None = None,
+    **settings: str,
 ) -> Iterator[Server]:
     """``python -m app migrate`` then ``serve --no-migrate`` on a fresh SQLite file in ``workdir``;
     ``settings`` are more environment variables (``REDACT='[]'``, or another ``DATABASE_URL``);
-    ``root`` is the checkout whose ``app`` runs (another one, to compare two side by side)."""
+    ``root`` is the checkout whose ``app`` runs (another one, to compare two side by side);
+    ``module``, an app built on the API's (``bench.write_path_app``), served by uvicorn instead."""
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     credentials = Credentials.fresh()
@@ -221,11 +228,25 @@ def app_server(
             check=True,
         )
     command = [sys.executable, "-m", "app", "serve", "--no-migrate", "--workers", str(workers)]
+    if module is not None:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            f"{module}:app",
+            "--log-level",
+            "warning",
+            *UVICORN_AS_APP,
+        ]
     server = _spawn(command, env, log, root, credentials=credentials, database_url=env["DATABASE_URL"])
     try:
         yield server
     finally:
         server.stop()
+
+
+def _uvicorn(module: str) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning", *UVICORN_AS_APP]
 
 
 @contextmanager
@@ -235,8 +256,7 @@ def reference_server(workdir: Path, module: str) -> Iterator[Server]:
     for stale in workdir.glob(f"{name}.db*"):
         stale.unlink()
     env = {**os.environ, "BASELINE_DATABASE": str(workdir / f"{name}.db")}
-    command = [sys.executable, "-m", "uvicorn", f"{module}:app", "--log-level", "warning", *UVICORN_AS_APP]
-    server = _spawn(command, env, workdir / f"{name}.log")
+    server = _spawn(_uvicorn(module), env, workdir / f"{name}.log")
     try:
         yield server
     finally:

@@ -1,13 +1,14 @@
 """2. Write throughput: addTranscriptEntry per second, as a share of a bare INSERT endpoint's.
 
-wrk drives three servers in turn with the same 32 connections and the same
+wrk drives four servers in turn with the same 32 connections and the same
 request bodies: first ``bench.baseline_app`` (Starlette, one raw aiosqlite
 INSERT), then ``bench.strawberry_app`` (the same mutation in Strawberry with no
 database: the ceiling Strawberry itself sets), then the API (one uvicorn
 worker, SQLite file, memory:// pub/sub) with every side effect of a final line
 with a sentiment: order, speaker, sentiment roll, two events in the log,
-publish. Lines go round-robin to ``calls`` calls. Each server gets an
-unmeasured warm-up first.
+publish, and last ``bench.write_path_app`` (the API's write path with no GraphQL),
+which splits the API's cost between its GraphQL layer and its write path.
+Lines go round-robin to ``calls`` calls. Each server gets an unmeasured warm-up first.
 """
 
 from pathlib import Path
@@ -23,6 +24,7 @@ from bench.servers import Server, app_server, reference_server
 
 TARGET = 0.15
 STRAWBERRY_ALONE = "bench.strawberry_app"
+WRITE_PATH_ALONE = "bench.write_path_app"
 
 
 def line(call_id: str) -> dict[str, Any]:
@@ -56,6 +58,9 @@ def run(workdir: Path, smoke: bool) -> Figure:
         uvloop.run(start_calls(server, sizes.calls))
         api = appends(server, sizes, workdir)
     sent = statements.count(server, ADD_LINE, line("call-0"))
+    with app_server(workdir, "write-path", module=WRITE_PATH_ALONE) as server:
+        uvloop.run(start_calls(server, sizes.calls))
+        below = appends(server, sizes, workdir)
     ratio = api.per_second / baseline.per_second
     return Figure(
         number=2,
@@ -68,7 +73,11 @@ def run(workdir: Path, smoke: bool) -> Figure:
             f"{len(sent)} SQL statements per append; "
             f"Strawberry alone (same mutation, no database, bench/strawberry_app.py): "
             f"{ceiling.per_second:,.0f}/s = {ceiling.per_second / baseline.per_second:.0%}, "
-            f"{ms(ceiling.server_cpu)} CPU per request"
+            f"{ms(ceiling.server_cpu)} CPU per request; "
+            f"the write path with no GraphQL ({WRITE_PATH_ALONE.replace('.', '/')}.py): "
+            f"{below.per_second:,.0f}/s = {below.per_second / baseline.per_second:.0%}, "
+            f"{ms(below.server_cpu)} CPU per request, so the GraphQL layer costs "
+            f"{ms(api.server_cpu - below.server_cpu)} of the API's {ms(api.server_cpu)}"
         ),
         target=BENCHMARK.target,
         met=ratio >= TARGET,

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
@@ -19,7 +20,7 @@ def _json() -> Any:
     return Field(sa_column=Column(JSON, nullable=False))
 
 
-class CallAnalytics(SQLModel, table=True):
+class CallAnalytics(TableModel, table=True):
     __tablename__ = "call_analytics"
     __table_args__ = (Index("ix_call_analytics_campaign_start", "campaign_id", "start_time"),)
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
@@ -18,7 +19,7 @@ def _when(*, nullable: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
 
 
-class AgentInstruction(SQLModel, table=True):
+class AgentInstruction(TableModel, table=True):
     __tablename__ = "agent_instructions"
     __table_args__ = (
         Index("ix_agent_instructions_call_status", "live_call_id", "status"),
@@ -49,7 +50,7 @@ class AgentInstruction(SQLModel, table=True):
     open instructions with none by ``ix_agent_instructions_overdue``."""
 
 
-class CallParticipant(SQLModel, table=True):
+class CallParticipant(TableModel, table=True):
     """A supervisor on the call (JOIN_CALL) until they leave or the call ends."""
 
     __tablename__ = "call_participants"

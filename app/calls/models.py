@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
@@ -21,7 +22,7 @@ def _call_fk(*, unique: bool = False) -> Any:
     return Field(foreign_key="live_calls.id", ondelete="CASCADE", index=not unique, unique=unique)
 
 
-class LiveCall(SQLModel, table=True):
+class LiveCall(TableModel, table=True):
     __tablename__ = "live_calls"
     __table_args__ = (Index("ix_live_calls_created_at", "created_at"),)
 
@@ -60,7 +61,7 @@ class LiveCall(SQLModel, table=True):
     open_info: int = 0
 
 
-class CallObjective(SQLModel, table=True):
+class CallObjective(TableModel, table=True):
     __tablename__ = "call_objectives"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -72,7 +73,7 @@ class CallObjective(SQLModel, table=True):
     ended_at: datetime | None = _when(nullable=True)
 
 
-class LivePerformanceMetrics(SQLModel, table=True):
+class LivePerformanceMetrics(TableModel, table=True):
     __tablename__ = "live_performance_metrics"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -91,7 +92,7 @@ class LivePerformanceMetrics(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
-class SentimentAnalysis(SQLModel, table=True):
+class SentimentAnalysis(TableModel, table=True):
     __tablename__ = "sentiment_analysis"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +106,7 @@ class SentimentAnalysis(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
-class CallPhase(SQLModel, table=True):
+class CallPhase(TableModel, table=True):
     __tablename__ = "call_phases"
     __table_args__ = (Index("ix_call_phases_call_status", "live_call_id", "status"),)
 
@@ -119,7 +120,7 @@ class CallPhase(SQLModel, table=True):
     quality: str | None = None
 
 
-class CallSystemConfig(SQLModel, table=True):
+class CallSystemConfig(TableModel, table=True):
     __tablename__ = "call_system_config"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -140,7 +141,7 @@ class CallSystemConfig(SQLModel, table=True):
     updated_at: datetime = _when()
 
 
-class LiveTranscript(SQLModel, table=True):
+class LiveTranscript(TableModel, table=True):
     """One transcript line as stored. Added by a ``NewTranscriptEntry``, read back as a
     ``TranscriptRow``, shown as the GraphQL ``TranscriptEntry``."""
 
@@ -163,7 +164,7 @@ class LiveTranscript(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class SupervisorAction(SQLModel, table=True):
+class SupervisorAction(TableModel, table=True):
     __tablename__ = "supervisor_actions"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,7 +177,7 @@ class SupervisorAction(SQLModel, table=True):
     order: int
 
 
-class CoachingRecommendation(SQLModel, table=True):
+class CoachingRecommendation(TableModel, table=True):
     __tablename__ = "coaching_recommendations"
     __table_args__ = (Index("ix_coaching_recommendations_call_active", "live_call_id", "is_active"),)
 
@@ -190,7 +191,7 @@ class CoachingRecommendation(SQLModel, table=True):
     is_active: bool = True
 
 
-class CallEvent(SQLModel, table=True):
+class CallEvent(TableModel, table=True):
     """One change to one call; ``seq`` is contiguous per call from 1."""
 
     __tablename__ = "call_events"
@@ -204,7 +205,7 @@ class CallEvent(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class IdempotencyKey(SQLModel, table=True):
+class IdempotencyKey(TableModel, table=True):
     """A creating request already served: its key, content fingerprint and result."""
 
     __tablename__ = "idempotency_keys"

@@ -10,6 +10,7 @@ from app.calls.models import LiveCall, LiveTranscript, SentimentAnalysis
 from app.calls.ranges import CONFIDENCE
 from app.calls.sentiment import roll
 from app.core.errors import Conflict
+from app.core.store import Store
 from app.core.validation import in_range, not_blank
 
 MAX_TEXT_LENGTH = 10_000
@@ -51,10 +52,11 @@ class NewTranscriptEntry:
             "segment_id": self.segment_id,
         }
 
-    def new_row(self, call: LiveCall, now: datetime) -> LiveTranscript:
+    def new_row(self, store: Store, call: LiveCall, now: datetime) -> LiveTranscript:
         """The call's next line, in order: takes the call's next transcript number."""
         assert call.id is not None
-        row = LiveTranscript(
+        row = store.new(
+            LiveTranscript,
             live_call_id=call.id,
             order=call.transcript_count,
             segment_id=self.segment_id,

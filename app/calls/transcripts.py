@@ -48,7 +48,7 @@ async def add_transcript_entry(tx: Transaction, *, request: NewTranscriptEntry) 
         stored.fill(row, call, now)
         kind = EventType.TRANSCRIPT_UPDATED
     else:
-        row = stored.new_row(call, now)
+        row = stored.new_row(tx.store, call, now)
         stored.fill(row, call, now)
         await tx.store.insert(row)
         kind = EventType.TRANSCRIPT_ADDED

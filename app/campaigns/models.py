@@ -4,12 +4,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
-class Campaign(SQLModel, table=True):
+class Campaign(TableModel, table=True):
     __tablename__ = "campaigns"
 
     id: str = Field(primary_key=True, max_length=200)

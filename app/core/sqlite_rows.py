@@ -140,6 +140,22 @@ def insert_values(connection: sqlite3.Connection, model: type[SQLModel], values:
     connection.execute(_insert_sql(model, False), params)
 
 
+def unstored_values(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """``values``, and for every other column what the model's constructor leaves there: its
+    default, else ``None`` (which the insert refuses for a NOT NULL column, as the ORM's does)."""
+    required = _required(model)
+    for name, default in _defaults(model).items():
+        if name not in values:
+            values[name] = None if name in required else default()
+    values.setdefault("id", None)
+    return values
+
+
+@cache
+def _required(model: type[SQLModel]) -> frozenset[str]:
+    return frozenset(name for name, field in model.model_fields.items() if field.is_required())
+
+
 @cache
 def _defaults(model: type[SQLModel]) -> dict[str, Callable[[], Any]]:
     """How the model fills each column but ``id`` when it is not given, as a constructor would."""

@@ -23,6 +23,7 @@ from app.core.sqlite_rows import (
     insert,
     insert_values,
     select_values,
+    unstored_values,
     update,
 )
 from app.core.store import Duplicate
@@ -47,6 +48,9 @@ class SQLiteStore:
             for values in select_values(self.connection, model, where, order_by=order_by)
         ]
 
+    def new(self, model: type[Row], /, **values: Any) -> Row:
+        return loaded(model, unstored_values(model, values))
+
     async def insert(self, row: Row) -> Row:
         try:
             insert(self.connection, row)
@@ -67,10 +71,11 @@ class SQLiteStore:
     def flush(self) -> None:
         """Write every changed column of the rows handed out or inserted."""
         for row, read in self._rows.values():
-            changed = [name for name, value in read.items() if getattr(row, name) != value]
+            now = row.__dict__  # the ORM's state dict: every column of a row read or inserted here
+            changed = [name for name, value in read.items() if now[name] != value]
             if changed:
                 update(self.connection, row, *changed)
-                read.update((name, getattr(row, name)) for name in changed)
+                read.update((name, now[name]) for name in changed)
 
     def _mapped(self, model: type[Row], values: dict[str, Any]) -> Row:
         known = self._rows.get((model, values["id"]))
@@ -82,7 +87,8 @@ class SQLiteStore:
         return row
 
     def _track(self, row: SQLModel) -> None:
-        values = {name: getattr(row, name) for name in column_names(type(row))}
+        now = row.__dict__
+        values = {name: now[name] for name in column_names(type(row))}
         self._rows[(type(row), values["id"])] = (row, values)
 
 

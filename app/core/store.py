@@ -35,6 +35,11 @@ class Store(Protocol):
         """Every row whose columns equal ``where``, by ``order_by`` ascending."""
         ...
 
+    def new(self, model: type[Row], /, **values: Any) -> Row:
+        """A row of ``model`` not stored yet (``insert`` stores it); columns not given take the
+        model's defaults. This store's cheapest: the constructor on the ORM, a plain row on SQLite."""
+        ...
+
     async def insert(self, row: Row) -> Row:
         """Store ``row`` now and set its ``id``; a broken unique constraint is ``Duplicate``."""
         ...
@@ -65,6 +70,9 @@ class OrmStore:
     async def all(self, model: type[Row], /, *, order_by: str = "id", **where: Any) -> list[Row]:
         query = select(model).where(*_equal(model, where)).order_by(col(getattr(model, order_by)))
         return list((await self.session.exec(query)).all())
+
+    def new(self, model: type[Row], /, **values: Any) -> Row:
+        return model(**values)
 
     async def insert(self, row: Row) -> Row:
         self.session.add(row)

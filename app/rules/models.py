@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 RULE_VERSION = "rule_version"
@@ -22,7 +23,7 @@ def _when(*, nullable: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
 
 
-class Rule(SQLModel, table=True):
+class Rule(TableModel, table=True):
     __tablename__ = "rules"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -43,7 +44,7 @@ class Rule(SQLModel, table=True):
     created_by: str | None = None
 
 
-class Alert(SQLModel, table=True):
+class Alert(TableModel, table=True):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_status_severity", "status", "severity"),)
 
@@ -68,7 +69,7 @@ class Alert(SQLModel, table=True):
     note: str | None = None
 
 
-class RuleCallState(SQLModel, table=True):
+class RuleCallState(TableModel, table=True):
     """What one rule remembers about one call: when it last fired, and what its condition tracks."""
 
     __tablename__ = "rule_call_states"
@@ -87,7 +88,7 @@ class RuleCallState(SQLModel, table=True):
     value: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
-class AlertLog(SQLModel, table=True):
+class AlertLog(TableModel, table=True):
     """One alert event of any call, in the order of the global alerts stream."""
 
     __tablename__ = "alert_log"
@@ -102,7 +103,7 @@ class AlertLog(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class Counter(SQLModel, table=True):
+class Counter(TableModel, table=True):
     """A named number moved under its row lock (``rule_version``, ``alert_seq``)."""
 
     __tablename__ = "counters"

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
@@ -19,7 +20,7 @@ def _when(*, nullable: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
 
 
-class WebhookEvent(SQLModel, table=True):
+class WebhookEvent(TableModel, table=True):
     __tablename__ = "webhook_events"
     __table_args__ = (Index("ix_webhook_events_dispatched_at", "dispatched_at"),)
 
@@ -32,7 +33,7 @@ class WebhookEvent(SQLModel, table=True):
     dispatched_at: datetime | None = _when(nullable=True)
 
 
-class WebhookDelivery(SQLModel, table=True):
+class WebhookDelivery(TableModel, table=True):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
 
@@ -49,7 +50,7 @@ class WebhookDelivery(SQLModel, table=True):
     created_at: datetime = _when()
 
 
-class WebhookAttempt(SQLModel, table=True):
+class WebhookAttempt(TableModel, table=True):
     __tablename__ = "webhook_attempts"
 
     id: int | None = Field(default=None, primary_key=True)

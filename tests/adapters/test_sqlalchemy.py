@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import JSON, Boolean, Float, Integer, String, Table, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import configure_mappers
@@ -62,9 +63,39 @@ def test_a_loaded_row_is_a_working_orm_instance_without_validation_or_defaults()
     assert "duration" not in row.__dict__  # no default filled in, as for a loaded row
     assert inspect(row).transient
     assert row.model_dump(include={"id", "call_id"}) == {"id": 3, "call_id": "c-1"}
+    assert set(row.model_dump()) == {"id", "call_id", "status", "start_time"}  # no marker dumped
+
+
+def test_an_assignment_to_a_loaded_rows_column_skips_the_orm_but_not_pydantic() -> None:
+    configure_mappers()
+    row = loaded(LiveCall, {"id": 3, "call_id": "c-1", "status": "IN_PROGRESS"})
+
     row.status = "COMPLETED"
-    assert inspect(row).modified
+
     assert row.status == "COMPLETED"
+    assert row.__dict__["status"] == "COMPLETED"  # the ORM's state dict holds it
+    assert not inspect(row).modified  # no history kept: no session will ever flush this row
+    assert "status" in row.model_fields_set
+    assert row.model_dump(include={"status"}) == {"status": "COMPLETED"}
+
+
+def test_an_assignment_to_a_constructed_row_goes_through_the_orm() -> None:
+    configure_mappers()
+    row = LiveCall(call_id="c-1", agent_name="A", customer_name="C", status="IN_PROGRESS")
+    inspect(row)._commit_all(inspect(row).dict)  # as after a flush: nothing modified yet
+
+    row.status = "COMPLETED"
+
+    assert inspect(row).modified
+    assert inspect(row).attrs.status.history.added == ["COMPLETED"]
+
+
+def test_an_assignment_to_a_loaded_row_outside_its_columns_is_refused_as_pydantic_refuses_it() -> None:
+    configure_mappers()
+    row = loaded(LiveCall, {"id": 3, "call_id": "c-1"})
+
+    with pytest.raises(ValueError, match="no field"):
+        row.no_such_column = 1  # type: ignore[attr-defined]
 
 
 def _sample(kind: TypeEngine[Any]) -> Any:

@@ -196,6 +196,50 @@ async def test_values_read_back_as_they_were_written(run: Any, db: Database) -> 
     assert through_store.model_dump() == through_orm.model_dump()
 
 
+async def test_a_new_row_takes_the_models_defaults_and_changes_before_its_insert_are_stored(
+    run: Any, db: Database
+) -> None:
+    async def add_line(tx: Transaction) -> LiveTranscript:
+        call = await _start(tx)
+        assert call.id is not None
+        row = tx.store.new(
+            LiveTranscript, live_call_id=call.id, timestamp="00:01", speaker="agent", text="Hi", order=0
+        )
+        assert (row.id, row.sentiment, row.segment_id) == (None, None, None)
+        row.is_final = True
+        row.created_at = datetime(2026, 12, 1, tzinfo=UTC)
+        return await tx.store.insert(row)
+
+    added = await run(add_line)
+
+    stored = await _stored(db, LiveTranscript, id=added.id)
+    assert (stored.text, stored.is_final, stored.sentiment) == ("Hi", True, None)
+    assert stored.created_at == datetime(2026, 12, 1, tzinfo=UTC)
+
+
+async def test_a_change_after_an_insert_is_stored(run: Any, db: Database) -> None:
+    async def add_then_change(tx: Transaction) -> LiveTranscript:
+        call = await _start(tx)
+        assert call.id is not None
+        row = tx.store.new(
+            LiveTranscript,
+            live_call_id=call.id,
+            timestamp="00:01",
+            speaker="agent",
+            text="Hi",
+            order=0,
+            is_final=False,
+            created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        )
+        await tx.store.insert(row)
+        row.text = "Hi there"
+        return row
+
+    added = await run(add_then_change)
+
+    assert (await _stored(db, LiveTranscript, id=added.id)).text == "Hi there"
+
+
 async def test_added_event_rows_are_stored_in_order(run: Any, db: Database) -> None:
     async def events(tx: Transaction) -> None:
         call = await _start(tx)

@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
+from app.adapters.sqlalchemy import TableModel
 from app.core.sqltypes import UTCDateTime
 
 
-class RuleDeadline(SQLModel, table=True):
+class RuleDeadline(TableModel, table=True):
     __tablename__ = "rule_deadlines"
     __table_args__ = (UniqueConstraint("rule_id", "live_call_id", name="uq_rule_deadlines"),)
 
