@@ -27,7 +27,7 @@ from app.services import Services
 from app.workers import background_tasks
 
 
-def exempt_startup_objects_from_gc(full_collection_every: int) -> None:
+def exempt_startup_objects_from_gc(young_threshold: int, full_collection_every: int) -> None:
     """Keep the collector off what startup built: the schema, the ORM's mappers, the modules.
 
     Those objects live as long as the process, yet every full collection walks
@@ -37,11 +37,15 @@ def exempt_startup_objects_from_gc(full_collection_every: int) -> None:
     every full collection too, and cannot be frozen (a closed socket's cycles
     would never be freed): full collections come ``full_collection_every``
     second-generation ones apart (``GC_FULL_COLLECTION_EVERY``).
+
+    Young collections come ``young_threshold`` surviving allocations apart
+    (``GC_YOUNG_THRESHOLD``), and every other one is a second-generation one:
+    with Python's 10 between those, a larger young threshold alone would space
+    full collections, and the closed sockets' garbage they free, as many times further.
     """
     gc.collect()
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, full_collection_every)
+    gc.set_threshold(young_threshold, 1, full_collection_every)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -65,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             relays=(relays := CallRelays(db, pubsub)),
         )
         app.state.drain = drain = Drain(pubsub, timeout=settings.shutdown_timeout)
-        exempt_startup_objects_from_gc(settings.gc_full_collection_every)
+        exempt_startup_objects_from_gc(settings.gc_young_threshold, settings.gc_full_collection_every)
         try:
             async with background_tasks(settings, db, pubsub, writes):
                 with drain.on_signals():

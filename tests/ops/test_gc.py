@@ -1,4 +1,4 @@
-"""The collector after startup: what startup built is frozen, full collections are spaced out."""
+"""The collector after startup: what startup built is frozen, collections are spaced out."""
 
 import gc
 from collections.abc import Iterator
@@ -30,15 +30,20 @@ def _settings(tmp_path: Path, **values: object) -> Settings:
 def test_full_collections_come_gc_full_collection_every_second_generation_ones_apart(
     tmp_path: Path, thresholds: None
 ) -> None:
-    young, middle, _ = gc.get_threshold()
-
     with TestClient(create_app(_settings(tmp_path, gc_full_collection_every=37))):
-        assert gc.get_threshold() == (young, middle, 37)
+        assert gc.get_threshold()[2] == 37
 
 
-def test_the_default_spaces_full_collections_ten_times_pythons(tmp_path: Path, thresholds: None) -> None:
+def test_young_collections_come_gc_young_threshold_allocations_apart_every_other_one_second_generation(
+    tmp_path: Path, thresholds: None
+) -> None:
+    with TestClient(create_app(_settings(tmp_path, gc_young_threshold=1234))):
+        assert gc.get_threshold()[:2] == (1234, 1)
+
+
+def test_the_defaults_space_collections_out_from_pythons(tmp_path: Path, thresholds: None) -> None:
     with TestClient(create_app(_settings(tmp_path))):
-        assert gc.get_threshold()[2] == 100
+        assert gc.get_threshold() == (20_000, 1, 100)
         assert gc.get_freeze_count() > 0
 
 
@@ -46,3 +51,9 @@ def test_gc_full_collection_every_has_a_range() -> None:
     for bad in (0, -1, 100_001):
         with pytest.raises(ValueError, match="gc_full_collection_every"):
             Settings(gc_full_collection_every=bad)
+
+
+def test_gc_young_threshold_has_a_range() -> None:
+    for bad in (0, 99, 10_000_001):
+        with pytest.raises(ValueError, match="gc_young_threshold"):
+            Settings(gc_young_threshold=bad)
