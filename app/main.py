@@ -39,13 +39,13 @@ def exempt_startup_objects_from_gc(young_threshold: int, full_collection_every: 
     second-generation ones apart (``GC_FULL_COLLECTION_EVERY``).
 
     Young collections come ``young_threshold`` surviving allocations apart
-    (``GC_YOUNG_THRESHOLD``), and every other one is a second-generation one:
-    with Python's 10 between those, a larger young threshold alone would space
-    full collections, and the closed sockets' garbage they free, as many times further.
+    (``GC_YOUNG_THRESHOLD``), and second-generation ones about 7,000 apart (Python's
+    700 times 10) whatever it is: a larger young threshold alone would space full
+    collections, and the closed sockets' garbage they free, as many times further.
     """
     gc.collect()
     gc.freeze()
-    gc.set_threshold(young_threshold, 1, full_collection_every)
+    gc.set_threshold(young_threshold, max(1, 7_000 // young_threshold), full_collection_every)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

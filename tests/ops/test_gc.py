@@ -34,16 +34,20 @@ def test_full_collections_come_gc_full_collection_every_second_generation_ones_a
         assert gc.get_threshold()[2] == 37
 
 
-def test_young_collections_come_gc_young_threshold_allocations_apart_every_other_one_second_generation(
+def test_young_collections_come_gc_young_threshold_allocations_apart_middle_ones_about_7000(
     tmp_path: Path, thresholds: None
 ) -> None:
     with TestClient(create_app(_settings(tmp_path, gc_young_threshold=1234))):
-        assert gc.get_threshold()[:2] == (1234, 1)
+        assert gc.get_threshold()[:2] == (1234, 5)
+    with TestClient(create_app(_settings(tmp_path, gc_young_threshold=20_000))):
+        assert gc.get_threshold()[:2] == (20_000, 1)
 
 
-def test_the_defaults_space_collections_out_from_pythons(tmp_path: Path, thresholds: None) -> None:
+def test_the_defaults_are_pythons_but_full_collections_ten_times_further_apart(
+    tmp_path: Path, thresholds: None
+) -> None:
     with TestClient(create_app(_settings(tmp_path))):
-        assert gc.get_threshold() == (20_000, 1, 100)
+        assert gc.get_threshold() == (700, 10, 100)
         assert gc.get_freeze_count() > 0
 
 
