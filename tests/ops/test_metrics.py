@@ -64,9 +64,11 @@ async def test_the_counters_move_while_a_simulated_call_plays(live_server: LiveS
     # A request is counted when it arrives, its events once published: wait for both to move.
     later = await _scrape_when(
         live_server,
-        lambda samples: _lines(samples) > _lines(early)
-        and _value(samples, "livecalls_events_published_total")
-        > _value(early, "livecalls_events_published_total"),
+        lambda samples: (
+            _lines(samples) > _lines(early)
+            and _value(samples, "livecalls_events_published_total")
+            > _value(early, "livecalls_events_published_total")
+        ),
     )
     mid_call = not playing.done()
     [played] = await playing
