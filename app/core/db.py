@@ -16,11 +16,13 @@ may safely run again; a drop during COMMIT is ambiguous and is not converted.
 """
 
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -41,11 +43,18 @@ IDLE_READERS = 4
 Reading = Callable[[Store], Coroutine[Any, Any, T]]
 
 
-def _sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int, immediate: bool) -> None:
+def _sqlite_pragmas(
+    engine: AsyncEngine,
+    *,
+    busy_timeout_ms: int,
+    immediate: bool,
+    opened: weakref.WeakSet[aiosqlite.Connection],
+) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        opened.add(dbapi_connection.driver_connection)
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -96,6 +105,7 @@ class Database:
 
     def __init__(self, settings: Settings) -> None:
         url = make_url(settings.database_url)
+        self._opened: weakref.WeakSet[aiosqlite.Connection] = weakref.WeakSet()
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             # The pool's ROLLBACK on return is ``_on_reset``'s, only when a transaction is open.
@@ -103,8 +113,9 @@ class Database:
                 url, pool_size=1, max_overflow=0, pool_timeout=300, pool_reset_on_return=None
             )
             self.reader = create_async_engine(url, pool_size=8, max_overflow=8, pool_reset_on_return=None)
-            _sqlite_pragmas(self.writer, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=True)
-            _sqlite_pragmas(self.reader, busy_timeout_ms=settings.sqlite_busy_timeout_ms, immediate=False)
+            busy = settings.sqlite_busy_timeout_ms
+            _sqlite_pragmas(self.writer, busy_timeout_ms=busy, immediate=True, opened=self._opened)
+            _sqlite_pragmas(self.reader, busy_timeout_ms=busy, immediate=False, opened=self._opened)
             self.sqlite_writer: SQLiteWriter | None = (
                 SQLiteWriter(self.writer) if settings.sqlite_group_commit else None
             )
@@ -184,6 +195,15 @@ class Database:
             await connection.exec_driver_sql("SELECT 1")
 
     async def dispose(self) -> None:
+        """Close every connection, also those a cancelled task still had checked out.
+
+        An engine's ``dispose`` closes only the connections in its pool. A SQLite connection left
+        checked out (its task cancelled at shutdown mid-statement) keeps its aiosqlite thread, which
+        can finish the statement after the event loop has closed and raise "Event loop is closed"
+        there (as it can when the pool's garbage collection stops it later, from another loop).
+        ``close`` queues behind whatever the thread still runs, so once it returns the thread has
+        handed back everything while the loop is alive, and has ended.
+        """
         if self.sqlite_writer is not None:
             await self.sqlite_writer.close()
         while self._idle_readers:
@@ -191,6 +211,8 @@ class Database:
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
+        for driver in list(self._opened):
+            await driver.close()
 
 
 def _read(connection: sqlite3.Connection, reading: Reading[T], trace: Callable[[str], None] | None) -> T:
