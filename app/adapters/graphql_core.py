@@ -31,6 +31,14 @@ through a weak reference, settling what it is given as ``settle_in_background`` 
 executor were already gone. It relies on ``Executor.__init__`` setting ``async_helpers`` and
 on ``track_async_work(values)``.
 
+``unlink_tokens`` clears ``Token.prev`` of a parsed document's tokens: the lexer links every
+token both ways (``prev`` and ``next``), so each parsed document is a chain of reference
+cycles that holds its text and every string literal until a full collection. 300 distinct
+900 KB documents from anonymous callers held 368 MB more with young collections 20,000
+allocations apart. Nothing after parsing reads ``prev`` (graphql-core's lexer sets it while
+lexing, ``Token.__copy__`` copies it); ``next`` still walks the chain from
+``DocumentNode.loc.start_token``.
+
 ``app.graphql.sharing`` also relies on ``Executor.build_per_event_executor``
 being called for every subscription event and ``execute_operation`` running it
 (both public in 3.3). ``tests/adapters/test_graphql_core.py`` checks all of these.
@@ -44,6 +52,7 @@ from functools import cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
@@ -70,6 +79,7 @@ __all__ = [
     "ValidationAbortedError",
     "is_validation_aborted",
     "set_overlapping_fields_budget",
+    "unlink_tokens",
 ]
 
 Reader = Callable[[Any], Any]
@@ -268,3 +278,15 @@ def is_validation_aborted(error: GraphQLError) -> bool:
 def set_overlapping_fields_budget(budget: int) -> None:
     """The budget the overlapping-fields rule reads as it starts: two units a comparison."""
     overlapping_fields_can_be_merged.MAX_COMPLEXITY_BUDGET = budget
+
+
+def unlink_tokens(document: DocumentNode) -> int:
+    """Make ``document``'s token chain singly linked, for reference counting to free it;
+    returns how many tokens it has, as ``max_tokens`` counts them (start and end excluded)."""
+    tokens = -2
+    token = document.loc.start_token if document.loc is not None else None
+    while token is not None:
+        tokens += 1
+        token.prev = None
+        token = token.next
+    return max(tokens, 0)

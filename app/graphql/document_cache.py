@@ -28,6 +28,8 @@ from graphql import DocumentNode, GraphQLError
 from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
+from app.adapters.graphql_core import unlink_tokens
+
 BYTES_PER_TOKEN = 700
 """A token object, its place in the AST and the node it becomes: 350-700 bytes measured."""
 BYTES_PER_ERROR = 1_024
@@ -41,16 +43,6 @@ class _Entry:
     size: int
     rules: tuple[type[ASTValidationRule], ...] | None = None
     errors: tuple[GraphQLError, ...] | None = None
-
-
-def _tokens(document: DocumentNode) -> int:
-    """The document's tokens, comments included, as ``max_tokens`` counts them (start and end excluded)."""
-    tokens = -2
-    token = document.loc.start_token if document.loc is not None else None
-    while token is not None:
-        tokens += 1
-        token = token.next
-    return max(tokens, 0)
 
 
 def estimated_size(query: str, tokens: int) -> int:
@@ -87,8 +79,9 @@ class DocumentCache:
             self._entries.move_to_end(query)
             return entry
 
-    def put(self, query: str, options: tuple[tuple[str, Any], ...], document: DocumentNode) -> _Entry | None:
-        tokens = _tokens(document)
+    def put(
+        self, query: str, options: tuple[tuple[str, Any], ...], document: DocumentNode, tokens: int
+    ) -> _Entry | None:
         size = estimated_size(query, tokens)
         if size > self.budget:
             return None
@@ -149,7 +142,7 @@ class CachedDocuments(SchemaExtension):
         yield
         document = execution.graphql_document
         if query is not None and self._entry is None and document is not None:
-            self._entry = DOCUMENTS.put(query, options, document)
+            self._entry = DOCUMENTS.put(query, options, document, unlink_tokens(document))
 
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context

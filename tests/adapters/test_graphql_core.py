@@ -4,8 +4,9 @@ If one of these fails after upgrading graphql-core, re-read ``Executor.execute_f
 ``complete_iterable_value``, ``collect_subfields``
 and ``build_per_event_executor`` (graphql/execution/executor.py),
 ``GroupedFieldSet`` (graphql/execution/collect_fields.py), ``ValidationAbortedError``
-(graphql/validation/validate.py) and ``MAX_COMPLEXITY_BUDGET``
-(graphql/validation/rules/overlapping_fields_can_be_merged.py), and adjust the
+(graphql/validation/validate.py), ``MAX_COMPLEXITY_BUDGET``
+(graphql/validation/rules/overlapping_fields_can_be_merged.py) and ``Token.prev``
+(graphql/language/ast.py, lexer.py), and adjust the
 adapter; what is built on them is tested in tests/graphql/test_plain_fields_executor.py,
 tests/graphql/test_hostile_documents.py and tests/e2e/test_shared_results.py.
 """
@@ -14,14 +15,25 @@ import asyncio
 import gc
 import inspect
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
 import pytest
-from graphql import ExecutionResult, GraphQLField, build_schema, execute_sync, parse, subscribe, validate
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLField,
+    GraphQLSyntaxError,
+    build_schema,
+    execute_sync,
+    parse,
+    print_ast,
+    subscribe,
+    validate,
+)
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 from graphql.validation.rules import overlapping_fields_can_be_merged
@@ -32,12 +44,13 @@ from app.adapters.graphql_core import (
     Reader,
     is_validation_aborted,
     set_overlapping_fields_budget,
+    unlink_tokens,
 )
 from tests.adapters.versions import assert_tested
 
 INTERNALS = (
     "Executor.execute_fields, complete_iterable_value and collect_subfields, GroupedFieldSet, "
-    "ValidationAbortedError and MAX_COMPLEXITY_BUDGET"
+    "ValidationAbortedError, MAX_COMPLEXITY_BUDGET and Token.prev"
 )
 
 SCHEMA = build_schema(
@@ -259,3 +272,37 @@ async def test_resolvers_still_gather_and_track_through_the_executors_helpers() 
 
     assert result.data == {"items": [{"name": "a"}, {"name": "b"}]}
     assert sorted(seen) == ["a", "b", "tracked"]
+
+
+def _cycles_left_by(make: Callable[[], object]) -> int:
+    gc.collect()
+    gc.disable()
+    try:
+        made = make()
+        del made
+        return gc.collect()
+    finally:
+        gc.enable()
+
+
+def test_a_parsed_document_is_a_chain_of_reference_cycles_graphql_cores_lexer_links_both_ways() -> None:
+    assert _cycles_left_by(lambda: parse('{ one(name: "x") { name } }')) > 0
+
+
+def test_a_document_with_its_tokens_unlinked_is_freed_by_reference_counting() -> None:
+    def unlinked() -> DocumentNode:
+        document = parse('{ one(name: "x") { name } }')
+        unlink_tokens(document)
+        return document
+
+    assert _cycles_left_by(unlinked) == 0
+
+
+def test_unlinking_counts_the_tokens_as_max_tokens_does_and_keeps_the_chain_walkable() -> None:
+    document = parse("{ one { name } }  # a comment")
+    assert unlink_tokens(document) == 7
+    with pytest.raises(GraphQLSyntaxError):
+        parse("{ one { name } }  # a comment", max_tokens=6)
+    parse("{ one { name } }  # a comment", max_tokens=7)
+    assert document.loc is not None and document.loc.start_token.next is not None
+    assert print_ast(document) == "{\n  one {\n    name\n  }\n}"

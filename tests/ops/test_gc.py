@@ -43,11 +43,11 @@ def test_young_collections_come_gc_young_threshold_allocations_apart_middle_ones
         assert gc.get_threshold()[:2] == (20_000, 1)
 
 
-def test_the_defaults_are_pythons_but_full_collections_ten_times_further_apart(
+def test_the_defaults_space_young_collections_5000_apart_and_full_ones_100_second_generation_ones(
     tmp_path: Path, thresholds: None
 ) -> None:
     with TestClient(create_app(_settings(tmp_path))):
-        assert gc.get_threshold() == (700, 10, 100)
+        assert gc.get_threshold() == (5_000, 1, 100)
         assert gc.get_freeze_count() > 0
 
 
