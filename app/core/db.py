@@ -20,17 +20,18 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.adapters.aiosqlite import run_on_connection_thread
+from app.adapters.aiosqlite import open_connection, run_on_connection_thread
 from app.core.config import Settings
 from app.core.kept_connection import KeptConnection
 from app.core.sqlite_store import SQLiteStore, run_to_completion
@@ -41,6 +42,13 @@ T = TypeVar("T")
 IDLE_READERS = 4
 """Reader checkouts ``read_rows`` keeps between reads (of the reader pool's 8, and 8 more at a peak)."""
 Reading = Callable[[Store], Coroutine[Any, Any, T]]
+
+
+def _sqlite_engine(url: URL, **options: Any) -> AsyncEngine:
+    """An engine whose connections open whole: a task cancelled mid-open (at shutdown, say)
+    leaves no aiosqlite thread to answer after the loop has closed (``open_connection``)."""
+    args, kwargs = url.get_dialect()().create_connect_args(url)
+    return create_async_engine(url, async_creator=partial(open_connection, *args, **kwargs), **options)
 
 
 def _sqlite_pragmas(
@@ -109,10 +117,10 @@ class Database:
         self.is_sqlite = url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             # The pool's ROLLBACK on return is ``_on_reset``'s, only when a transaction is open.
-            self.writer = create_async_engine(
+            self.writer = _sqlite_engine(
                 url, pool_size=1, max_overflow=0, pool_timeout=300, pool_reset_on_return=None
             )
-            self.reader = create_async_engine(url, pool_size=8, max_overflow=8, pool_reset_on_return=None)
+            self.reader = _sqlite_engine(url, pool_size=8, max_overflow=8, pool_reset_on_return=None)
             busy = settings.sqlite_busy_timeout_ms
             _sqlite_pragmas(self.writer, busy_timeout_ms=busy, immediate=True, opened=self._opened)
             _sqlite_pragmas(self.reader, busy_timeout_ms=busy, immediate=False, opened=self._opened)

@@ -1,7 +1,7 @@
 """The aiosqlite internals app/adapters/aiosqlite.py relies on, as of aiosqlite 0.22.1.
 
-If one of these fails after upgrading aiosqlite, re-read ``Connection._execute``
-and ``Connection._conn`` in aiosqlite/core.py and adjust the adapter; the group
+If one of these fails after upgrading aiosqlite, re-read ``Connection._execute``,
+``Connection._conn`` and ``Connection._thread`` in aiosqlite/core.py and adjust the adapter; the group
 commit built on it is tested in tests/core/test_sqlite_writer.py.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from app.adapters.aiosqlite import run_on_connection_thread
+from app.adapters.aiosqlite import open_connection, run_on_connection_thread
 from tests.adapters.versions import assert_tested
 
-INTERNALS = "Connection._execute and Connection._conn"
+INTERNALS = "Connection._execute, Connection._conn and Connection._thread"
 
 
 def test_aiosqlite_is_the_version_the_adapter_was_written_for() -> None:
@@ -29,6 +29,15 @@ def test_the_connection_still_has_the_internals_the_adapter_uses() -> None:
     assert inspect.iscoroutinefunction(aiosqlite.Connection._execute)
     assert list(execute.parameters) == ["self", "fn", "args", "kwargs"]
     assert isinstance(inspect.getattr_static(aiosqlite.Connection, "_conn"), property)
+
+
+async def test_a_connection_opened_here_runs_on_a_daemon_thread(tmp_path: Path) -> None:
+    connection = await open_connection(str(tmp_path / "adapter.db"))
+    try:
+        assert isinstance(connection._thread, threading.Thread)
+        assert connection._thread.daemon and connection._thread.is_alive()
+    finally:
+        await connection.close()
 
 
 async def test_a_function_runs_on_the_connections_own_thread_with_its_sqlite3_connection(
