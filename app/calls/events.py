@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.adapters.sqlalchemy import validated
 from app.calls.enums import ALERT_EVENTS, EventType
 from app.calls.hooks import CallHooks
 from app.calls.models import CallEvent, LiveCall
@@ -37,9 +38,18 @@ def call_channel(call_id: str) -> str:
     return f"call:{call_id}"
 
 
+Row = TypeVar("Row", bound=SQLModel)
+
+
 def snapshot(row: SQLModel) -> dict[str, Any]:
     """A JSON-ready copy of a row as it is now, for the event's payload."""
     return row.model_dump(mode="json")
+
+
+def restored(model: type[Row], data: dict[str, Any]) -> Row:
+    """The row a ``snapshot`` was taken of, to read (``model_validate``, minus the ORM's
+    bookkeeping for a row no session will see): every screen's event is made from these."""
+    return validated(model, data)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from functools import partial
 import strawberry
 from strawberry.types import Info
 
+from app.calls.events import restored
 from app.core.validation import in_range
 from app.graphql.context import Context
 from app.graphql.enums import CallEventType
@@ -86,7 +87,7 @@ class AlertEvent:
 
     @classmethod
     def of(cls, entry: AlertEntry) -> "AlertEvent":
-        row = models.Alert.model_validate(entry.alert)
+        row = restored(models.Alert, entry.alert)
         return cls(sequence=entry.seq, type=entry.type, call_id=entry.call_id, alert=Alert.from_row(row))
 
 

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from app.analytics import models, reads
 from app.calls import models as call_models
+from app.calls.events import restored
 from app.campaigns.service import get_campaign
 from app.graphql.campaigns import Campaign
 from app.graphql.context import Context
@@ -29,7 +30,7 @@ class PhaseSummary:
 
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> "PhaseSummary":
-        row = call_models.CallPhase.model_validate(data)
+        row = restored(call_models.CallPhase, data)
         return cls(
             phase=row.phase,
             order=row.order,
@@ -76,7 +77,7 @@ class CallAnalytics:
     @classmethod
     def from_row(cls, row: models.CallAnalytics) -> "CallAnalytics":
         def actions(items: list[dict[str, Any]]) -> list[SupervisorAction]:
-            return [SupervisorAction.from_row(call_models.SupervisorAction.model_validate(i)) for i in items]
+            return [SupervisorAction.from_row(restored(call_models.SupervisorAction, i)) for i in items]
 
         return cls(
             call_id=row.call_id,
@@ -90,13 +91,11 @@ class CallAnalytics:
             elapsed_seconds=row.elapsed_seconds,
             cost_per_minute=row.cost_per_minute,
             total_cost=row.total_cost,
-            sentiment=SentimentAnalysis.from_row(call_models.SentimentAnalysis.model_validate(row.sentiment)),
-            metrics=PerformanceMetrics.from_row(
-                call_models.LivePerformanceMetrics.model_validate(row.metrics)
-            ),
+            sentiment=SentimentAnalysis.from_row(restored(call_models.SentimentAnalysis, row.sentiment)),
+            metrics=PerformanceMetrics.from_row(restored(call_models.LivePerformanceMetrics, row.metrics)),
             phases=[PhaseSummary.from_snapshot(phase) for phase in row.phases],
             objectives=[
-                CallObjective.from_row(call_models.CallObjective.model_validate(o)) for o in row.objectives
+                CallObjective.from_row(restored(call_models.CallObjective, o)) for o in row.objectives
             ],
             objectives_total=row.objectives_total,
             objectives_completed=row.objectives_completed,

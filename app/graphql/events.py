@@ -18,7 +18,7 @@ import strawberry
 
 from app.calls import instruction_models, models
 from app.calls.enums import EventType
-from app.calls.events import Event
+from app.calls.events import Event, restored
 from app.calls.instruction_enums import InstructionOutcome
 from app.graphql.alerts import Alert
 from app.graphql.enums import CallEventType, CallStatus, ObjectiveStatus
@@ -75,19 +75,19 @@ def kind(event_type: EventType, fields: Fields) -> Callable[[type[E]], type[E]]:
 
 
 def _call(payload: dict[str, Any], loaders: Loaders) -> LiveCall:
-    return LiveCall.from_row(models.LiveCall.model_validate(payload["call"]), loaders=loaders)
+    return LiveCall.from_row(restored(models.LiveCall, payload["call"]), loaders=loaders)
 
 
 def _phases(payload: dict[str, Any]) -> list[CallPhase]:
-    return [CallPhase.from_row(models.CallPhase.model_validate(row)) for row in payload["phases"]]
+    return [CallPhase.from_row(restored(models.CallPhase, row)) for row in payload["phases"]]
 
 
 def _config(payload: dict[str, Any]) -> CallSystemConfig:
-    return CallSystemConfig.from_row(models.CallSystemConfig.model_validate(payload["systemConfig"]))
+    return CallSystemConfig.from_row(restored(models.CallSystemConfig, payload["systemConfig"]))
 
 
 def _transcript(payload: dict[str, Any]) -> TranscriptEntry:
-    return TranscriptEntry.from_row(models.LiveTranscript.model_validate(payload["transcript"]))
+    return TranscriptEntry.from_row(restored(models.LiveTranscript, payload["transcript"]))
 
 
 @kind(EventType.CALL_STARTED, lambda p, lo: {"call": _call(p, lo)})
@@ -121,7 +121,7 @@ class TranscriptUpdatedEvent(CallEvent):
 @kind(
     EventType.SENTIMENT_UPDATED,
     lambda p, lo: {
-        "sentiment": SentimentAnalysis.from_row(models.SentimentAnalysis.model_validate(p["sentiment"]))
+        "sentiment": SentimentAnalysis.from_row(restored(models.SentimentAnalysis, p["sentiment"]))
     },
 )
 @strawberry.type(description="The rolling sentiment moved after a final line.")
@@ -132,7 +132,7 @@ class SentimentUpdatedEvent(CallEvent):
 @kind(
     EventType.METRICS_UPDATED,
     lambda p, lo: {
-        "metrics": PerformanceMetrics.from_row(models.LivePerformanceMetrics.model_validate(p["metrics"]))
+        "metrics": PerformanceMetrics.from_row(restored(models.LivePerformanceMetrics, p["metrics"]))
     },
 )
 @strawberry.type(description="Performance metrics were updated.")
@@ -156,7 +156,7 @@ class PhaseChangedEvent(CallEvent):
 
 @kind(
     EventType.SUPERVISOR_ACTION_ADDED,
-    lambda p, lo: {"action": SupervisorAction.from_row(models.SupervisorAction.model_validate(p["action"]))},
+    lambda p, lo: {"action": SupervisorAction.from_row(restored(models.SupervisorAction, p["action"]))},
 )
 @strawberry.type(description="A supervisor acted on the call.")
 class SupervisorActionAddedEvent(CallEvent):
@@ -167,7 +167,7 @@ class SupervisorActionAddedEvent(CallEvent):
     EventType.RECOMMENDATION_ADDED,
     lambda p, lo: {
         "recommendation": CoachingRecommendation.from_row(
-            models.CoachingRecommendation.model_validate(p["recommendation"])
+            restored(models.CoachingRecommendation, p["recommendation"])
         )
     },
 )
@@ -192,7 +192,7 @@ class SystemStatusUpdatedEvent(CallEvent):
 @kind(
     EventType.OBJECTIVE_UPDATED,
     lambda p, lo: {
-        "objective": CallObjective.from_row(models.CallObjective.model_validate(p["objective"])),
+        "objective": CallObjective.from_row(restored(models.CallObjective, p["objective"])),
         "previous_status": ObjectiveStatus(p["previousStatus"]),
     },
 )
@@ -218,7 +218,7 @@ class CallEndedEvent(CallEvent):
 
 
 def _alert(payload: dict[str, Any], loaders: Loaders) -> dict[str, Any]:
-    return {"alert": Alert.from_row(rule_models.Alert.model_validate(payload["alert"]))}
+    return {"alert": Alert.from_row(restored(rule_models.Alert, payload["alert"]))}
 
 
 @kind(EventType.ALERT_RAISED, _alert)
@@ -240,13 +240,11 @@ class AlertResolvedEvent(CallEvent):
 
 
 def _instruction(payload: dict[str, Any]) -> AgentInstruction:
-    return AgentInstruction.from_row(
-        instruction_models.AgentInstruction.model_validate(payload["instruction"])
-    )
+    return AgentInstruction.from_row(restored(instruction_models.AgentInstruction, payload["instruction"]))
 
 
 def _participant(payload: dict[str, Any]) -> Participant:
-    return Participant.from_row(instruction_models.CallParticipant.model_validate(payload["participant"]))
+    return Participant.from_row(restored(instruction_models.CallParticipant, payload["participant"]))
 
 
 @kind(EventType.INSTRUCTION_SENT, lambda p, lo: {"instruction": _instruction(p)})

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import JSON, Boolean, Float, Integer, String, Table, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import configure_mappers
@@ -20,12 +21,15 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
 import app.tables  # noqa: F401  (every table in the metadata)
-from app.adapters.sqlalchemy import loaded, sqlite_processors
-from app.calls.models import LiveCall
+from app.adapters.sqlalchemy import loaded, sqlite_processors, validated
+from app.calls.models import LiveCall, LiveTranscript
 from app.core.sqltypes import UTCDateTime
 from tests.adapters.versions import assert_tested
 
-INTERNALS = "manager_of_class(model).new_instance() and processors from an unconnected dialect"
+INTERNALS = (
+    "manager_of_class(model).new_instance(), __pydantic_validator__ with self_instance, "
+    "and processors from an unconnected dialect"
+)
 
 SAMPLES: list[tuple[type | tuple[type, ...], Any]] = [
     (UTCDateTime, datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)),
@@ -64,6 +68,54 @@ def test_a_loaded_row_is_a_working_orm_instance_without_validation_or_defaults()
     assert inspect(row).transient
     assert row.model_dump(include={"id", "call_id"}) == {"id": 3, "call_id": "c-1"}
     assert set(row.model_dump()) == {"id", "call_id", "status", "start_time"}  # no marker dumped
+
+
+SNAPSHOTS: list[tuple[type[SQLModel], dict[str, Any]]] = [
+    (LiveCall, {"id": 3, "call_id": "c-1", "agent_name": "A", "customer_name": "C",
+                "customer_phone": "+15550100", "status": "IN_PROGRESS", "current_phase": "Opening",
+                "campaign_name": "Spring", "session_id": "s-1",
+                "start_time": "2026-01-02T03:04:05.678901Z"}),
+    (LiveTranscript, {"id": 9, "live_call_id": 3, "timestamp": "00:01", "speaker": "AGENT",
+                      "text": "Hello", "sentiment": None, "confidence": 0.5, "is_final": True,
+                      "order": 1, "segment_id": None, "created_at": "2026-01-02T03:04:05Z"}),
+]  # fmt: skip
+"""Snapshots as events carry them (JSON: times as text), each with a time and defaults to fill."""
+
+
+@pytest.mark.parametrize(("model", "data"), SNAPSHOTS, ids=lambda v: getattr(v, "__name__", ""))
+def test_a_validated_row_holds_what_model_validate_makes_of_the_same_data(
+    model: type[SQLModel], data: dict[str, Any]
+) -> None:
+    configure_mappers()
+
+    row, expected = validated(model, data), model.model_validate(data)
+
+    assert row.model_dump() == expected.model_dump()
+    assert row.model_fields_set == expected.model_fields_set
+    assert set(row.model_dump()) == set(model.model_fields)  # defaults filled in, no marker
+    assert inspect(row).transient
+
+
+def test_a_validated_row_refuses_what_model_validate_refuses() -> None:
+    configure_mappers()
+    bad = {"id": 3, "call_id": "c-1", "start_time": "not a time"}
+
+    with pytest.raises(ValidationError) as theirs:
+        LiveCall.model_validate(bad)
+    with pytest.raises(ValidationError) as ours:
+        validated(LiveCall, bad)
+
+    assert ours.value.errors() == theirs.value.errors()
+
+
+def test_an_assignment_to_a_validated_row_skips_the_orm() -> None:
+    configure_mappers()
+    row = validated(LiveCall, SNAPSHOTS[0][1])
+
+    row.status = "COMPLETED"
+
+    assert row.status == "COMPLETED"
+    assert not inspect(row).modified
 
 
 def test_an_assignment_to_a_loaded_rows_column_skips_the_orm_but_not_pydantic() -> None:
