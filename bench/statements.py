@@ -58,8 +58,16 @@ def _counting(writer: SQLiteWriter | None, db: Database) -> Iterator[_Counter]:
         event.remove(Engine, "rollback", counter.on_rollback)
 
 
+TRIES = 3
+
+
 def count(server: Server, query: str, variables: dict[str, Any]) -> list[str]:
-    """The statements one execution of ``query`` sends on ``server``'s database, after a warm-up one."""
+    """The statements one execution of ``query`` sends on ``server``'s database, after a warm-up one.
+
+    The fewest of ``TRIES`` executions: the app's background tasks (the webhook worker's poll,
+    its first pass just after startup) share the engines, and a slow machine let one land in a
+    count (15, 16 and 17 statements for the same append in one session).
+    """
     assert server.credentials is not None
     # The rules' deadline poll reads on its own clock: once a minute, it stays out of the count.
     settings = server.credentials.settings(server.database_url).model_copy(update={"rules_deadline_poll": 60})
@@ -73,6 +81,9 @@ def count(server: Server, query: str, variables: dict[str, Any]) -> list[str]:
 
         execute()
         services: Services = client.app.state.services  # type: ignore[attr-defined]
-        with _counting(services.db.sqlite_writer, services.db) as counter:
-            execute()
-    return counter.statements
+        counts = []
+        for _ in range(TRIES):
+            with _counting(services.db.sqlite_writer, services.db) as counter:
+                execute()
+            counts.append(counter.statements)
+    return min(counts, key=len)
