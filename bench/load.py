@@ -36,6 +36,20 @@ def load(server: Server, bodies: list[dict[str, Any]], sizes: Sizes, workdir: Pa
     return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
 
 
+def in_turns(
+    first: Server, second: Server, bodies: list[dict[str, Any]], sizes: Sizes, workdir: Path
+) -> tuple[float, float]:
+    """Server CPU per request of each, loaded in turns first-second-second-first (``load`` each
+    turn): a machine whose speed drifts during the run weighs on both alike."""
+    cpu = {first: 0.0, second: 0.0}
+    requests = {first: 0, second: 0}
+    for server in (first, second, second, first):
+        result = load(server, bodies, sizes, workdir)
+        cpu[server] += result.server_cpu * result.requests
+        requests[server] += result.requests
+    return cpu[first] / requests[first], cpu[second] / requests[second]
+
+
 async def start_calls(server: Server, calls: int) -> None:
     """Calls ``call-0`` … ``call-{calls - 1}``, for the bodies to write to."""
     async with Api(server.http_url, server.token) as api:

@@ -14,7 +14,7 @@ import uvloop
 
 from bench import wrk
 from bench.api import Api
-from bench.load import FULL, SMOKE, load, start_calls
+from bench.load import FULL, SMOKE, in_turns, start_calls
 from bench.redaction_cost import speech_bodies
 from bench.report import Benchmark, Figure, ms
 from bench.servers import Server, app_server
@@ -47,15 +47,7 @@ def run(workdir: Path, smoke: bool) -> Figure:
         uvloop.run(_create_rules(ruled, rules))
         for server in (bare, ruled):
             uvloop.run(start_calls(server, sizes.calls))
-        # Both servers stay up and take turns, none-rules-rules-none: a machine whose load drifts
-        # during the run weighs on both alike.
-        cpu = {bare: 0.0, ruled: 0.0}
-        requests = {bare: 0, ruled: 0}
-        for server in (bare, ruled, ruled, bare):
-            result = load(server, speech_bodies(sizes.calls), sizes, workdir)
-            cpu[server] += result.server_cpu * result.requests
-            requests[server] += result.requests
-    per_bare, per_ruled = cpu[bare] / requests[bare], cpu[ruled] / requests[ruled]
+        per_bare, per_ruled = in_turns(bare, ruled, speech_bodies(sizes.calls), sizes, workdir)
     ratio = per_ruled / per_bare
     return Figure(
         number=8,
