@@ -55,6 +55,14 @@ class Settings(BaseSettings):
         ge=1_024,
         description="Largest HTTP request body, and largest WebSocket message, in bytes.",
     )
+    anonymous_max_body_bytes: int = Field(
+        default=65_536,
+        ge=1_024,
+        description=(
+            "Largest HTTP request body from a caller without a valid token (auth on), in bytes: "
+            "room for an introspection-sized document, refused before it is read."
+        ),
+    )
     max_query_length: int = Field(
         default=100_000,
         ge=1_000,

@@ -5,8 +5,9 @@ are the ones of issue 13: each one used to stall the server for seconds, crash a
 validation rule, or come back as an INTERNAL_SERVER_ERROR or a bare 500.
 """
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx2
@@ -14,6 +15,9 @@ import pytest
 from graphql import GraphQLObjectType, get_introspection_query, get_named_type
 from pydantic import SecretStr
 
+from app.auth.roles import Role
+from app.auth.tokens import Authenticator
+from app.core.config import Settings
 from app.graphql.datetimes import AwareDateTimes
 from app.graphql.schema import schema
 from tests.live import LiveServer
@@ -147,6 +151,57 @@ async def test_an_anonymous_caller_may_not_send_more_than_an_introspection_sized
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "without a token" in error["message"]
+
+
+async def test_an_anonymous_callers_body_over_its_bound_is_refused_with_413_before_it_is_read(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(auth_disabled=False, jwt_secret=SecretStr(SECRET))
+    huge = '{ liveCall(callId: "' + "x" * 900_000 + '") { callId } }'
+
+    response = await post(server.http_url, {"query": huge})
+
+    assert response.status_code == 413
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert error["message"] == "request body is larger than 65536 bytes without a token (1048576 with one)"
+
+
+async def test_an_anonymous_callers_chunked_body_over_its_bound_is_refused_with_413(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(auth_disabled=False, jwt_secret=SecretStr(SECRET))
+    body = json.dumps({"query": "{ __typename }", "padding": "x" * 70_000}).encode()
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 16_384):
+            yield body[start : start + 16_384]
+
+    async with httpx2.AsyncClient(timeout=60) as client:
+        response = await client.post(
+            server.http_url, content=chunks(), headers={"content-type": "application/json"}
+        )
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_a_token_holders_body_may_be_larger_than_an_anonymous_callers(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(auth_disabled=False, jwt_secret=SecretStr(SECRET))
+    token = Authenticator.from_settings(Settings(jwt_secret=SecretStr(SECRET))).mint(
+        role=Role.SUPERVISOR, subject="s-1"
+    )
+
+    response = await post(
+        server.http_url,
+        {"query": "{ __typename }", "variables": {"padding": "x" * 100_000}},
+        Authorization=f"Bearer {token}",
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 async def test_the_full_introspection_query_needs_no_token(start_server: Callable[..., LiveServer]) -> None:
