@@ -50,19 +50,27 @@ beyond that:
   once per extension class and binds it per request, with the same enter and exit order.
 - ``add_field_extension``: appends to ``StrawberryField.extensions`` of every
   field of a type after it is defined (not among the stable attributes).
+- ``execute_document``: what ``Schema.execute`` hands graphql-core once its extensions have run
+  (``Schema._schema``, ``_get_execute_function``, ``execution_context_class``,
+  ``strawberry.execution.optimized_is_awaitable``, no middleware when no extension implements
+  ``resolve``), for a document the app has prepared (``app.graphql.prepared``).
 
 ``tests/adapters/test_strawberry.py`` checks each of these.
 """
 
 import contextlib
 import inspect
+import weakref
 from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from graphql import GraphQLField
+from graphql import DocumentNode, ExecutionResult, GraphQLField
+from graphql.pyutils import AwaitableOrValue
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry import Schema
+from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.extensions.context import (
     ExecutingContextManager,
@@ -113,6 +121,7 @@ __all__ = [
     "UnsetType",
     "add_field_extension",
     "default_reader",
+    "execute_document",
 ]
 
 T = TypeVar("T")
@@ -128,6 +137,46 @@ def default_reader(field: GraphQLField) -> Callable[[Any], Any] | None:
         # What Strawberry's default resolver does, without its two calls in between.
         return attrgetter(definition.python_name)
     return lambda source: resolve(source, None)
+
+
+_MIDDLEWARE: "weakref.WeakKeyDictionary[Schema, bool]" = weakref.WeakKeyDictionary()
+
+
+def _with_middleware(schema: Schema) -> bool:
+    known = _MIDDLEWARE.get(schema)
+    if known is None:
+        known = _MIDDLEWARE[schema] = any(e._implements_resolve() for e in schema.get_extensions())
+    return known
+
+
+def execute_document(
+    schema: Schema,
+    document: DocumentNode,
+    *,
+    root_value: Any,
+    context_value: Any,
+    variable_values: dict[str, Any] | None,
+    operation_name: str | None,
+) -> AwaitableOrValue[ExecutionResult]:
+    """graphql-core's execution of ``document`` with the arguments ``Schema.execute`` gives it.
+
+    Refuses a schema with an extension implementing ``resolve``: Strawberry would pass those
+    as graphql-core middleware, and this call passes none.
+    """
+    if _with_middleware(schema):
+        raise TypeError("an extension implements resolve: run the operation through Schema.execute")
+    execute: Callable[..., AwaitableOrValue[ExecutionResult]] = schema._get_execute_function()
+    return execute(
+        schema._schema,
+        document,
+        root_value=root_value,
+        context_value=context_value,
+        variable_values=variable_values,
+        operation_name=operation_name,
+        is_awaitable=optimized_is_awaitable,
+        executor_class=schema.execution_context_class,
+        operation_extensions=None,
+    )
 
 
 class StrawberryTransportWSHandler(BaseGraphQLTransportWSHandler[Any, None]):

@@ -8,7 +8,7 @@ written (``app.core.scope``), because re-deriving GraphQL's argument coercion
 from the document misses spellings (variable defaults, for one).
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 
 from graphql import (
     DocumentNode,
@@ -25,6 +25,7 @@ from app.auth.errors import Unauthenticated
 from app.auth.principal import Principal
 from app.auth.roles import allowed
 from app.core.errors import Forbidden
+from app.graphql.context import Context
 
 
 def root_fields(document: DocumentNode, operation_name: str | None) -> list[FieldNode]:
@@ -53,28 +54,30 @@ def _fields(
                 yield from _fields(fragment.selection_set, fragments, seen | {selection.name.value})
 
 
+def checked_fields(document: DocumentNode, operation_name: str | None) -> tuple[str, ...]:
+    """The root fields whose roles are checked: every one but introspection's."""
+    fields = root_fields(document, operation_name)
+    return tuple(f.name.value for f in fields if not f.name.value.startswith("__"))
+
+
+def authorize(context: Context, fields: Iterable[str]) -> None:
+    """Raise unless the caller's role may use every one of ``fields``."""
+    if context.services.auth.disabled:
+        return
+    principal: Principal | None = None
+    for name in fields:
+        if principal is None:
+            principal = require(context.principal, context.auth_error)
+        if not allowed(principal.role, name):
+            raise Forbidden(f"role {principal.role.value!r} may not use {name}", field=name)
+
+
 class Authorization(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        context = execution.context
-        if context.services.auth.disabled or execution.graphql_document is None:
-            yield
-            return
-        fields = [
-            f
-            for f in root_fields(execution.graphql_document, execution.operation_name)
-            if not f.name.value.startswith("__")
-        ]
-        if fields:
-            principal = require(context.principal, context.auth_error)
-            for field in fields:
-                self._check(principal, field)
+        if execution.graphql_document is not None:
+            authorize(execution.context, checked_fields(execution.graphql_document, execution.operation_name))
         yield
-
-    def _check(self, principal: Principal, field: FieldNode) -> None:
-        name = field.name.value
-        if not allowed(principal.role, name):
-            raise Forbidden(f"role {principal.role.value!r} may not use {name}", field=name)
 
 
 def require(principal: Principal | None, error: Unauthenticated | None) -> Principal:

@@ -20,8 +20,8 @@ its budget (``graphql_view``).
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError
@@ -33,6 +33,8 @@ from app.adapters.graphql_core import unlink_tokens
 BYTES_PER_TOKEN = 700
 """A token object, its place in the AST and the node it becomes: 350-700 bytes measured."""
 BYTES_PER_ERROR = 1_024
+BYTES_PER_PREPARED = 512
+"""A prepared operation's record and its key: it shares the entry's document."""
 
 
 @dataclass
@@ -43,6 +45,8 @@ class _Entry:
     size: int
     rules: tuple[type[ASTValidationRule], ...] | None = None
     errors: tuple[GraphQLError, ...] | None = None
+    prepared: dict[Hashable, Any] = field(default_factory=dict)
+    """What ``app.graphql.prepared`` recorded of this document, by audience and operation."""
 
 
 def estimated_size(query: str, tokens: int) -> int:
@@ -110,6 +114,28 @@ class DocumentCache:
             entry.size += grown
             self.size += grown
             self.validations += 1
+            self._evict()
+
+    def prepared(self, query: str, key: Hashable) -> Any:
+        """What was recorded of ``query`` under ``key`` (``None``: nothing, or evicted since)."""
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is None:
+                return None
+            found = entry.prepared.get(key)
+            if found is not None:
+                self._entries.move_to_end(query)
+            return found
+
+    def prepare(self, query: str, document: DocumentNode, key: Hashable, record: Any) -> None:
+        """Keep ``record`` with the entry of ``query``, if that entry still holds ``document``."""
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is None or entry.document is not document or key in entry.prepared:
+                return
+            entry.prepared[key] = record
+            entry.size += BYTES_PER_PREPARED
+            self.size += BYTES_PER_PREPARED
             self._evict()
 
     def _evict(self) -> None:

@@ -6,10 +6,10 @@ bounded by the schema. A document that does not parse or validate is labelled
 ``(invalid)``: its field names could be anything.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from time import perf_counter
 
-from graphql import FieldNode, GraphQLError, get_operation_ast
+from graphql import DocumentNode, FieldNode, GraphQLError, get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -48,19 +48,11 @@ class MetricsExtension(SchemaExtension):
             self._count(metrics, perf_counter() - started)
 
     def _count(self, metrics: Metrics, seconds: float) -> None:
-        kind = self._type()
-        operation = self._operation()
-        metrics.requests.labels(kind, operation).inc()
-        if kind == "mutation":
-            metrics.mutation_seconds.labels(operation).observe(seconds)
         if self._streaming is not None:
             metrics.active_subscriptions.labels(self._streaming).dec()
         # For a subscription these are the errors of its last result: the ones that ended it.
-        for error in self.execution_context.pre_execution_errors or ():
-            metrics.errors.labels(kind, operation, _code(error)).inc()
-        request = current_request()
-        if request is not None and kind != "subscription":
-            request.operation = operation
+        errors = self.execution_context.pre_execution_errors or ()
+        count_operation(metrics, self._type(), self._operation(), seconds, errors)
 
     def _metrics(self) -> Metrics | None:
         context = self.execution_context.context
@@ -77,14 +69,33 @@ class MetricsExtension(SchemaExtension):
         document = self.execution_context.graphql_document
         if not self._valid or document is None:
             return INVALID
-        operation = get_operation_ast(document, self.execution_context.operation_name)
-        if operation is None:
-            return INVALID
-        names = {
-            node.name.value if isinstance(node, FieldNode) else "(fragment)"
-            for node in operation.selection_set.selections
-        }
-        return ",".join(sorted(names))
+        return operation_label(document, self.execution_context.operation_name)
+
+
+def operation_label(document: DocumentNode, operation_name: str | None) -> str:
+    """A valid document's operation, labelled by its root fields."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return INVALID
+    names = {
+        node.name.value if isinstance(node, FieldNode) else "(fragment)"
+        for node in operation.selection_set.selections
+    }
+    return ",".join(sorted(names))
+
+
+def count_operation(
+    metrics: Metrics, kind: str, operation: str, seconds: float, errors: Iterable[GraphQLError]
+) -> None:
+    """One finished operation, over either path (Strawberry's, or a prepared one)."""
+    metrics.requests.labels(kind, operation).inc()
+    if kind == "mutation":
+        metrics.mutation_seconds.labels(operation).observe(seconds)
+    for error in errors:
+        metrics.errors.labels(kind, operation, _code(error)).inc()
+    request = current_request()
+    if request is not None and kind != "subscription":
+        request.operation = operation
 
 
 def _code(error: GraphQLError) -> str:

@@ -19,6 +19,7 @@ from app.graphql.instructions import InstructionMutation, InstructionSubscriptio
 from app.graphql.introspection import Introspection
 from app.graphql.metrics_extension import MetricsExtension
 from app.graphql.objectives import ObjectiveMutation
+from app.graphql.prepared import PreparedOperations
 from app.graphql.retry import retrying_mutations
 from app.graphql.rules import RuleMutation, RuleQuery
 from app.graphql.sharing import SharingExecutor
@@ -68,6 +69,7 @@ schema = CodedSchema(
         CachedDocuments,
         partial(AddValidationRules, list(LIMIT_RULES)),
         Authorization,
+        PreparedOperations,  # last: the operation has passed every check before it
     ],
 )
 

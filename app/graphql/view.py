@@ -1,16 +1,22 @@
 """The GraphQL endpoint: HTTP, both WebSocket protocols and GraphiQL on one path.
 
-Every document goes through the trusted-documents policy first (``trusted_documents``);
-responses are ``application/graphql-response+json`` for clients that accept it, else
-``application/json`` (``http_errors``); GraphiQL is our page, served without a CDN (``graphiql``).
+Every document goes through the trusted-documents policy first (``trusted_documents``); a POST
+of an operation that has run before is served from its record (``prepared``) without
+Strawberry's per-request phases, anything else by Strawberry's ``run``; responses are
+``application/graphql-response+json`` for clients that accept it, else ``application/json``
+(``http_errors``); GraphiQL is our page, served without a CDN (``graphiql``).
 """
 
+import itertools
 import json
 from datetime import timedelta
+from inspect import isawaitable
+from time import perf_counter
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -23,9 +29,10 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from app.adapters.strawberry import InvalidOperationTypeError
+from app.adapters.strawberry import InvalidOperationTypeError, execute_document
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
+from app.graphql.authorization import authorize
 from app.graphql.context import Context
 from app.graphql.document_cache import DOCUMENTS
 from app.graphql.graphiql import graphiql_page
@@ -41,6 +48,8 @@ from app.graphql.http_errors import (
     response_media_type,
 )
 from app.graphql.keepalive import Pinger
+from app.graphql.metrics_extension import count_operation
+from app.graphql.prepared import Prepared, audience
 from app.graphql.schema import schema
 from app.graphql.sharing import SharedResults
 from app.graphql.trusted_documents import (
@@ -61,6 +70,8 @@ class GraphQLView(GraphQL[Context, None]):
     pinger: Pinger | None = None
     shared_results: SharedResults
     documents: DocumentPolicy
+    serial = 0
+    """Names this view's prepared operations: another app's settings may bound documents otherwise."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,7 +89,8 @@ class GraphQLView(GraphQL[Context, None]):
             response: Response = error_response(413, too_large, media_type)
         else:
             try:
-                response = await self.run(request)
+                anonymous = largest < self.max_body_bytes
+                response = await self.serve_prepared(request, anonymous) or await self.run(request)
             except HTTPException as error:
                 response = error_response(_status(error, request.method), error.reason, media_type)
                 if response.status_code == 405:
@@ -92,6 +104,62 @@ class GraphQLView(GraphQL[Context, None]):
             except DocumentRefused as refused:
                 response = error_response(refused.status, refused.message, media_type, code=refused.code)
         await response(scope, receive, send)
+
+    async def serve_prepared(self, request: Request, anonymous: bool) -> Response | None:
+        """A POST of a prepared operation (``app.graphql.prepared``), answered without Strawberry's
+        phases; ``None`` for anything else, which Strawberry's ``run`` then serves from the same
+        (already read) body."""
+        if request.method != "POST" or not _json_content(request.headers.get("content-type")):
+            return None
+        try:
+            sent = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(sent, dict) or not sent.keys() <= PLAIN_REQUEST:
+            return None
+        query, variables, name = sent.get("query"), sent.get("variables"), sent.get("operationName")
+        if (
+            not isinstance(query, str)
+            or not isinstance(variables, dict | None)
+            or not isinstance(name, str | None)
+        ):
+            return None
+        query = self.documents.resolve(query, None, None)
+        prepared: Prepared | None = DOCUMENTS.prepared(query, audience(self.serial, anonymous, name))
+        if prepared is None:
+            return None
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        started = perf_counter()
+        try:
+            authorize(context, prepared.fields)
+            outcome = execute_document(
+                schema,
+                prepared.document,
+                root_value=None,  # the view's get_root_value: no root value
+                context_value=context,
+                variable_values=variables,
+                operation_name=name,
+            )
+            if isawaitable(outcome):
+                outcome = await outcome
+            data, errors = outcome.data, outcome.errors
+        except Exception as error:  # as Schema.execute does: the result's one error
+            data, errors = (
+                None,
+                [
+                    error
+                    if isinstance(error, GraphQLError)
+                    else GraphQLError(str(error), original_error=error)
+                ],
+            )
+        if errors:
+            self.schema.process_errors(errors)
+        count_operation(
+            context.services.metrics, prepared.kind, prepared.label, perf_counter() - started, errors or ()
+        )
+        result = ExecutionResult(data=data, errors=errors)
+        return self.create_response(await self.process_result(request, result), sub_response)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # A browser's GET naming a trusted document runs it, as one with ?query= does.
@@ -173,8 +241,10 @@ class GraphQLView(GraphQL[Context, None]):
             shared_results=self.shared_results,
             response=response if isinstance(response, Response) else None,
         )
-        if isinstance(request, Request) and not services.auth.disabled:
-            context.principal, context.auth_error = request.state.identity
+        if isinstance(request, Request):
+            context.prepared_view = self.serial
+            if not services.auth.disabled:
+                context.principal, context.auth_error = request.state.identity
         return context
 
     async def on_ws_connect(self, context: Context) -> None:
@@ -201,6 +271,14 @@ class GraphQLView(GraphQL[Context, None]):
             raise ConnectionRejectionError(
                 {"message": error.message, "extensions": {"code": error.code}}
             ) from error
+
+
+PLAIN_REQUEST = frozenset({"query", "variables", "operationName"})
+_SERIALS = itertools.count(1)
+
+
+def _json_content(content_type: str | None) -> bool:
+    return content_type is not None and content_type.partition(";")[0].strip().lower() == "application/json"
 
 
 def _identified(request: Request) -> bool:
@@ -246,6 +324,7 @@ def graphql_view(settings: Settings) -> GraphQLView:
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         allowed_origins=settings.graphql_allowed_origins,
     )
+    view.serial = next(_SERIALS)
     view.max_body_bytes = settings.max_body_bytes
     view.anonymous_max_body_bytes = min(settings.anonymous_max_body_bytes, settings.max_body_bytes)
     view.body_timeout = settings.body_timeout

@@ -15,9 +15,10 @@ from datetime import timedelta
 from operator import getitem
 from typing import Any, ClassVar, get_origin
 
+import pytest
 import strawberry
 from cross_web import HTTPException
-from graphql import GraphQLField
+from graphql import GraphQLField, parse
 from starlette.testclient import TestClient
 from strawberry.asgi import GraphQL
 from strawberry.extensions import FieldExtension, SchemaExtension
@@ -36,6 +37,7 @@ from app.adapters.strawberry import (
     UnsetType,
     add_field_extension,
     default_reader,
+    execute_document,
 )
 from tests.adapters.versions import assert_tested
 from tests.factories import receive_json
@@ -383,3 +385,70 @@ def test_the_lean_runner_enters_and_leaves_every_hook_as_strawberrys_does() -> N
 
     assert _hooks_seen(Lean) == _hooks_seen(strawberry.Schema)
     assert "second parse in" in _hooks_seen(Lean)
+
+
+class _Tracing(SchemaExtension):
+    def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        return _next(root, info, *args, **kwargs)
+
+
+async def test_execute_document_gives_graphql_core_what_schema_execute_does() -> None:
+    class Executor(StrawberryExecutor):
+        built = 0
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            Executor.built += 1
+            super().__init__(*args, **kwargs)
+
+    @strawberry.type
+    class Echoes:
+        @strawberry.field
+        def echo(self, info: strawberry.Info, n: int) -> str:
+            return f"{n} for {info.context['who']}"
+
+        @strawberry.field
+        async def later(self) -> Line:
+            return Line(text="then")
+
+    schema = strawberry.Schema(query=Echoes, execution_context_class=Executor)
+    query = "query Q($n: Int!) { echo(n: $n) later { shout } } query R { later { text } }"
+    context = {"who": "ada"}
+
+    strawberrys = await schema.execute(
+        query, variable_values={"n": 1}, context_value=context, operation_name="Q"
+    )
+    ours = execute_document(
+        schema,
+        parse(query),
+        root_value=None,
+        context_value=context,
+        variable_values={"n": 1},
+        operation_name="Q",
+    )
+    if inspect.isawaitable(ours):
+        ours = await ours
+
+    assert ours.data == strawberrys.data == {"echo": "1 for ada", "later": {"shout": "THEN"}}
+    assert ours.errors is strawberrys.errors is None
+    assert Executor.built == 2
+
+
+def test_execute_document_refuses_a_schema_whose_extensions_are_middleware() -> None:
+    schema = strawberry.Schema(query=Query, extensions=[_Tracing])
+
+    with pytest.raises(TypeError, match="implements resolve"):
+        execute_document(
+            schema,
+            parse("{ line { text } }"),
+            root_value=None,
+            context_value={},
+            variable_values=None,
+            operation_name=None,
+        )
+
+
+def test_the_apps_schema_has_no_middleware_extension() -> None:
+    """The prepared operations (app.graphql.prepared) run without Strawberry's middleware."""
+    from app.graphql.schema import schema
+
+    assert not any(extension._implements_resolve() for extension in schema.get_extensions())
