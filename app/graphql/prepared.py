@@ -11,23 +11,31 @@ token: the parse and the validation (``CachedDocuments``), the documents' bounds
 type (``SubscriptionsOverWebSocket``). What depends on the caller, the roles check, runs on every
 request either way (``authorize``).
 
-So once an HTTP request has passed them all (``PreparedOperations`` sees it reach execution),
-its (view, audience, operation) is recorded with the document cache's entry, evicted with it and
-counted in its bytes; the view serves later POSTs of the same from the record
-(``GraphQLView.serve_prepared``).
+So once a request has passed them all (``PreparedOperations`` sees it reach execution), its
+(view, audience, operation) is recorded with the document cache's entry, evicted with it and
+counted in its bytes. Later requests of the same run from the record (``run_prepared``): an HTTP
+POST (``GraphQLView.serve_prepared``) or a graphql-transport-ws ``subscribe`` of a query or
+mutation (``TransportWSHandler.run_operation``). Over HTTP a refusal before execution is the
+response's one error; over a WebSocket it is an ``error`` message, as Strawberry answers both.
 """
 
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
+from inspect import isawaitable
+from time import perf_counter
+from typing import Any
 
-from graphql import DocumentNode, OperationDefinitionNode
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
+from strawberry import Schema
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from app.graphql.authorization import checked_fields
+from app.adapters.strawberry import execute_document
+from app.graphql.authorization import authorize, checked_fields
 from app.graphql.context import Context
 from app.graphql.document_cache import DOCUMENTS
-from app.graphql.metrics_extension import operation_label
+from app.graphql.metrics_extension import count_operation, operation_label
 
 PREPARED_TYPES = frozenset({OperationType.QUERY, OperationType.MUTATION})
 """What an HTTP POST may carry (a subscription over HTTP is refused before execution)."""
@@ -52,6 +60,53 @@ def audience(view: int, anonymous: bool, operation_name: str | None) -> Hashable
 def anonymous(context: Context) -> bool:
     """No valid token while authentication is on: the callers ``DocumentLimits`` bounds lower."""
     return context.principal is None and not context.services.auth.disabled
+
+
+def prepared_for(context: Context, query: str, operation_name: str | None) -> Prepared | None:
+    """The record that serves ``query``'s operation to this caller, if there is one yet."""
+    if context.prepared_view is None:
+        return None
+    found: Prepared | None = DOCUMENTS.prepared(
+        query, audience(context.prepared_view, anonymous(context), operation_name)
+    )
+    return found
+
+
+async def run_prepared(
+    schema: Schema,
+    context: Context,
+    prepared: Prepared,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> tuple[ExecutionResult, bool]:
+    """The operation's result, and whether it was refused before execution (the roles check, or
+    any exception outside graphql-core's field errors), as ``Schema.execute`` and ``stream`` tell."""
+    started = perf_counter()
+    refused = False
+    try:
+        authorize(context, prepared.fields)
+        outcome = execute_document(
+            schema,
+            prepared.document,
+            root_value=None,  # the views' get_root_value: no root value
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+        )
+        if isawaitable(outcome):
+            outcome = await outcome
+        data, errors = outcome.data, outcome.errors
+    except Exception as error:  # as Schema.execute does: the result's one error
+        refused = True
+        data, errors = (
+            None,
+            [error if isinstance(error, GraphQLError) else GraphQLError(str(error), original_error=error)],
+        )
+    if errors:
+        schema.process_errors(errors)
+    seconds = perf_counter() - started
+    count_operation(context.services.metrics, prepared.kind, prepared.label, seconds, errors or ())
+    return ExecutionResult(data=data, errors=errors), refused
 
 
 class PreparedOperations(SchemaExtension):

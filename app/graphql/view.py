@@ -10,13 +10,10 @@ Strawberry's per-request phases, anything else by Strawberry's ``run``; response
 import itertools
 import json
 from datetime import timedelta
-from inspect import isawaitable
-from time import perf_counter
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -29,10 +26,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from app.adapters.strawberry import InvalidOperationTypeError, execute_document
+from app.adapters.strawberry import InvalidOperationTypeError
 from app.auth.errors import Unauthenticated
 from app.core.config import Settings
-from app.graphql.authorization import authorize
 from app.graphql.context import Context
 from app.graphql.document_cache import DOCUMENTS
 from app.graphql.graphiql import graphiql_page
@@ -48,8 +44,7 @@ from app.graphql.http_errors import (
     response_media_type,
 )
 from app.graphql.keepalive import Pinger
-from app.graphql.metrics_extension import count_operation
-from app.graphql.prepared import Prepared, audience
+from app.graphql.prepared import prepared_for, run_prepared
 from app.graphql.schema import schema
 from app.graphql.sharing import SharedResults
 from app.graphql.trusted_documents import (
@@ -89,8 +84,7 @@ class GraphQLView(GraphQL[Context, None]):
             response: Response = error_response(413, too_large, media_type)
         else:
             try:
-                anonymous = largest < self.max_body_bytes
-                response = await self.serve_prepared(request, anonymous) or await self.run(request)
+                response = await self.serve_prepared(request) or await self.run(request)
             except HTTPException as error:
                 response = error_response(_status(error, request.method), error.reason, media_type)
                 if response.status_code == 405:
@@ -105,7 +99,7 @@ class GraphQLView(GraphQL[Context, None]):
                 response = error_response(refused.status, refused.message, media_type, code=refused.code)
         await response(scope, receive, send)
 
-    async def serve_prepared(self, request: Request, anonymous: bool) -> Response | None:
+    async def serve_prepared(self, request: Request) -> Response | None:
         """A POST of a prepared operation (``app.graphql.prepared``), answered without Strawberry's
         phases; ``None`` for anything else, which Strawberry's ``run`` then serves from the same
         (already read) body."""
@@ -125,40 +119,12 @@ class GraphQLView(GraphQL[Context, None]):
         ):
             return None
         query = self.documents.resolve(query, None, None)
-        prepared: Prepared | None = DOCUMENTS.prepared(query, audience(self.serial, anonymous, name))
-        if prepared is None:
-            return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        started = perf_counter()
-        try:
-            authorize(context, prepared.fields)
-            outcome = execute_document(
-                schema,
-                prepared.document,
-                root_value=None,  # the view's get_root_value: no root value
-                context_value=context,
-                variable_values=variables,
-                operation_name=name,
-            )
-            if isawaitable(outcome):
-                outcome = await outcome
-            data, errors = outcome.data, outcome.errors
-        except Exception as error:  # as Schema.execute does: the result's one error
-            data, errors = (
-                None,
-                [
-                    error
-                    if isinstance(error, GraphQLError)
-                    else GraphQLError(str(error), original_error=error)
-                ],
-            )
-        if errors:
-            self.schema.process_errors(errors)
-        count_operation(
-            context.services.metrics, prepared.kind, prepared.label, perf_counter() - started, errors or ()
-        )
-        result = ExecutionResult(data=data, errors=errors)
+        prepared = prepared_for(context, query, name)
+        if prepared is None:
+            return None
+        result, _ = await run_prepared(schema, context, prepared, variables, name)
         return self.create_response(await self.process_result(request, result), sub_response)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -240,9 +206,9 @@ class GraphQLView(GraphQL[Context, None]):
             request=request,
             shared_results=self.shared_results,
             response=response if isinstance(response, Response) else None,
+            prepared_view=self.serial,
         )
         if isinstance(request, Request):
-            context.prepared_view = self.serial
             if not services.auth.disabled:
                 context.principal, context.auth_error = request.state.identity
         return context

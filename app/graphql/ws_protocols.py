@@ -12,22 +12,28 @@ Written against strawberry-graphql 0.341 (see PITFALLS.md):
   (Strawberry closes with 1011, internal error); a second ``connection_init``
   closes with 4429 (Strawberry acknowledges each one and starts one more
   keep-alive task for it, which nothing stops).
+- On graphql-transport-ws, a query or mutation that has run before is run from its record
+  (``app.graphql.prepared``), without Strawberry's per-request phases.
 """
 
 import asyncio
 from contextlib import suppress
+from typing import cast
 
 from graphql import GraphQLFormattedError
 from starlette.websockets import WebSocketDisconnect
+from strawberry import Schema
 from strawberry.exceptions import ConnectionRejectionError
 
 from app.adapters.strawberry import (
     LegacyConnectionInitMessage,
+    Operation,
     StartMessage,
     StrawberryLegacyWSHandler,
     SubscribeMessage,
     UnsetType,
 )
+from app.graphql.prepared import prepared_for, run_prepared
 from app.graphql.sharing import SharingTransportWSHandler
 
 TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
@@ -41,7 +47,33 @@ def limit_error(limit: int) -> GraphQLFormattedError:
 
 
 class TransportWSHandler(SharingTransportWSHandler):
-    """graphql-transport-ws: shared results, server pings, and a coded subscription limit."""
+    """graphql-transport-ws: shared results, server pings, a coded subscription limit, and
+    prepared queries and mutations."""
+
+    async def run_operation(self, operation: Operation) -> None:
+        prepared = prepared_for(self.context, operation.query, operation.operation_name)
+        if prepared is None:
+            await super().run_operation(operation)
+            return
+        try:
+            result, refused = await run_prepared(
+                cast(Schema, self.schema),
+                self.context,
+                prepared,
+                operation.variables,
+                operation.operation_name,
+            )
+            if refused:  # what Strawberry's stream answers a refusal before execution with
+                await operation.send_initial_errors(result.errors or [])
+            else:
+                await operation.send_next(result)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except Exception as error:  # as Strawberry's run_operation: logged, then completed
+            await self.handle_task_exception(error)
+            with suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         limit = self.max_subscriptions_per_connection

@@ -3,7 +3,8 @@ exactly as Strawberry's full path does: the same data, errors, codes, status and
 roles of this caller, the bounds of this caller, the metrics of every request.
 
 Each test sends a document twice or more over a real socket; the first goes through Strawberry's
-``run`` (counted here), the later ones must not, unless they are not the same prepared operation.
+``run`` over HTTP, or its ``stream`` over graphql-transport-ws (counted here), the later ones must
+not, unless they are not the same prepared operation.
 """
 
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from pydantic import SecretStr
 from app.auth.roles import Role
 from app.auth.tokens import Authenticator
 from app.core.config import Settings
-from tests.live import LiveServer
+from app.graphql.schema import schema
+from tests.live import GraphQLSocket, LiveServer
 
 SECRET = "test-secret-0123456789-abcdefghijklmnop"
 START = (
@@ -210,3 +212,102 @@ async def test_every_prepared_request_is_counted_in_the_metrics(server: LiveServ
     assert samples[key] == 3
     seconds = ("livecalls_graphql_mutation_duration_seconds_count", (("operation", "startLiveCall"),))
     assert samples[seconds] == 3
+
+
+class Streams:
+    """How many operations took Strawberry's ``Schema.stream`` (every WebSocket's schema)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        stream = schema.stream
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return await stream(*args, **kwargs)
+
+        monkeypatch.setattr(schema, "stream", counted)
+
+
+async def _answers(socket: GraphQLSocket, op_id: str, query: str, **variables: Any) -> list[dict[str, Any]]:
+    """Every message of one operation, up to its complete (or its error)."""
+    await socket.subscribe(query, op_id, **variables)
+    messages = []
+    while True:
+        message = await socket.next()
+        assert message["id"] == op_id, message
+        messages.append({k: v for k, v in message.items() if k != "id"})
+        if message["type"] in ("complete", "error"):
+            return messages
+
+
+async def _socket(server: LiveServer, role: Role) -> GraphQLSocket:
+    return await GraphQLSocket.open(server.ws_url, payload={"Authorization": f"Bearer {token(role)}"})
+
+
+async def test_a_repeated_mutation_over_a_websocket_skips_strawberrys_stream_and_answers_the_same(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streams = Streams(monkeypatch)
+    socket = await _socket(server, Role.ADMIN)
+
+    first = await _answers(socket, "1", START, id="w-1")
+    second = await _answers(socket, "2", START, id="w-2")
+
+    assert first == [
+        {"type": "next", "payload": {"data": {"startLiveCall": {"callId": "w-1"}}}},
+        {"type": "complete"},
+    ]
+    assert second == [
+        {"type": "next", "payload": {"data": {"startLiveCall": {"callId": "w-2"}}}},
+        {"type": "complete"},
+    ]
+    assert streams.count == 1
+    await socket.close()
+
+
+async def test_an_operation_prepared_over_http_runs_prepared_over_a_websocket(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await post(server, {"query": BOARD}, token(Role.ADMIN))
+    streams = Streams(monkeypatch)
+    socket = await _socket(server, Role.ADMIN)
+
+    answers = await _answers(socket, "1", BOARD)
+
+    assert answers == [{"type": "next", "payload": {"data": {"liveCalls": []}}}, {"type": "complete"}]
+    assert streams.count == 0
+    await socket.close()
+
+
+async def test_a_role_refused_a_prepared_mutation_over_a_websocket_gets_the_same_error_message(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    viewer = await _socket(server, Role.VIEWER)
+    unprepared = await _answers(viewer, "1", START, id="w-1")
+    admin = await _socket(server, Role.ADMIN)
+    await _answers(admin, "1", START, id="w-2")
+    streams = Streams(monkeypatch)
+
+    prepared = await _answers(viewer, "2", START, id="w-3")
+
+    assert prepared == unprepared
+    assert prepared[0]["type"] == "error"
+    assert prepared[0]["payload"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert streams.count == 0
+    await viewer.close()
+    await admin.close()
+
+
+async def test_bad_variables_of_a_prepared_operation_over_a_websocket_are_the_same_next(
+    server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streams = Streams(monkeypatch)
+    socket = await _socket(server, Role.ADMIN)
+
+    first = await _answers(socket, "1", START, id=7)
+    second = await _answers(socket, "2", START, id=7)
+
+    assert second == first
+    assert first[0]["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert streams.count == 1
+    await socket.close()
