@@ -36,18 +36,41 @@ def load(server: Server, bodies: list[dict[str, Any]], sizes: Sizes, workdir: Pa
     return replace(result, server_cpu=(server.cpu_seconds() - cpu) / result.requests)
 
 
+def loads_in_turns(
+    first: Server,
+    second: Server,
+    bodies: list[dict[str, Any]],
+    sizes: Sizes,
+    workdir: Path,
+    second_bodies: list[dict[str, Any]] | None = None,
+) -> tuple[wrk.Result, wrk.Result]:
+    """Each server's two loads in turns first-second-second-first (``load`` each turn) as one
+    result: requests per second over both, server CPU per request over both. A machine whose
+    speed drifts during the run weighs on both alike."""
+    turns: dict[Server, list[wrk.Result]] = {first: [], second: []}
+    for server in (first, second, second, first):
+        sent = second_bodies if server is second and second_bodies is not None else bodies
+        turns[server].append(load(server, sent, sizes, workdir))
+    return _merged(turns[first]), _merged(turns[second])
+
+
+def _merged(results: list[wrk.Result]) -> wrk.Result:
+    requests = sum(result.requests for result in results)
+    seconds = sum(result.requests / result.per_second for result in results if result.per_second)
+    return wrk.Result(
+        requests=requests,
+        per_second=requests / seconds if seconds else 0.0,
+        errors=sum(result.errors for result in results),
+        server_cpu=sum(result.server_cpu * result.requests for result in results) / requests,
+    )
+
+
 def in_turns(
     first: Server, second: Server, bodies: list[dict[str, Any]], sizes: Sizes, workdir: Path
 ) -> tuple[float, float]:
-    """Server CPU per request of each, loaded in turns first-second-second-first (``load`` each
-    turn): a machine whose speed drifts during the run weighs on both alike."""
-    cpu = {first: 0.0, second: 0.0}
-    requests = {first: 0, second: 0}
-    for server in (first, second, second, first):
-        result = load(server, bodies, sizes, workdir)
-        cpu[server] += result.server_cpu * result.requests
-        requests[server] += result.requests
-    return cpu[first] / requests[first], cpu[second] / requests[second]
+    """Server CPU per request of each, loaded in turns (``loads_in_turns``)."""
+    one, other = loads_in_turns(first, second, bodies, sizes, workdir)
+    return one.server_cpu, other.server_cpu
 
 
 async def start_calls(server: Server, calls: int) -> None:

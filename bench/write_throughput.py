@@ -1,14 +1,14 @@
 """2. Write throughput: addTranscriptEntry per second, as a share of a bare INSERT endpoint's.
 
-wrk drives four servers in turn with the same 32 connections and the same
-request bodies: first ``bench.baseline_app`` (Starlette, one raw aiosqlite
-INSERT), then ``bench.strawberry_app`` (the same mutation in Strawberry with no
-database: the ceiling Strawberry itself sets), then the API (one uvicorn
-worker, SQLite file, memory:// pub/sub) with every side effect of a final line
-with a sentiment: order, speaker, sentiment roll, two events in the log,
-publish, and last ``bench.write_path_app`` (the API's write path with no GraphQL),
-which splits the API's cost between its GraphQL layer and its write path.
-Lines go round-robin to ``calls`` calls. Each server gets an unmeasured warm-up first.
+wrk drives four servers with the same 32 connections and the same request bodies:
+``bench.baseline_app`` (Starlette, one raw aiosqlite INSERT) and the API (one uvicorn worker,
+SQLite file, memory:// pub/sub, with every side effect of a final line with a sentiment:
+order, speaker, sentiment roll, two events in the log, publish) in turns (bare, API, API,
+bare: on a machine whose speed drifts, the same minutes weigh on both), then
+``bench.strawberry_app`` (the same mutation in Strawberry with no database: the ceiling
+Strawberry itself sets) and ``bench.write_path_app`` (the API's write path with no GraphQL),
+which splits the API's cost between its GraphQL layer and its write path. Lines go
+round-robin to ``calls`` calls. Each server gets an unmeasured warm-up before each turn.
 """
 
 from pathlib import Path
@@ -18,7 +18,7 @@ import uvloop
 
 from bench import statements, wrk
 from bench.api import ADD_LINE
-from bench.load import FULL, SMOKE, Sizes, load, start_calls
+from bench.load import FULL, SMOKE, Sizes, load, loads_in_turns, start_calls
 from bench.report import Benchmark, Figure
 from bench.servers import Server, app_server, reference_server
 
@@ -50,13 +50,11 @@ def appends(server: Server, sizes: Sizes, workdir: Path) -> wrk.Result:
 def run(workdir: Path, smoke: bool) -> Figure:
     sizes = SMOKE if smoke else FULL
     wrk.ensure()
-    with reference_server(workdir, "bench.baseline_app") as server:
-        baseline = appends(server, sizes, workdir)
     with reference_server(workdir, STRAWBERRY_ALONE) as server:
         ceiling = appends(server, sizes, workdir)
-    with app_server(workdir, "write") as server:
+    with reference_server(workdir, "bench.baseline_app") as bare, app_server(workdir, "write") as server:
         uvloop.run(start_calls(server, sizes.calls))
-        api = appends(server, sizes, workdir)
+        baseline, api = loads_in_turns(bare, server, bodies(sizes.calls), sizes, workdir)
     sent = statements.count(server, ADD_LINE, line("call-0"))
     with app_server(workdir, "write-path", module=WRITE_PATH_ALONE) as server:
         uvloop.run(start_calls(server, sizes.calls))
@@ -68,7 +66,8 @@ def run(workdir: Path, smoke: bool) -> Figure:
         value=f"{ratio:.1%}",
         detail=(
             f"{api.per_second:,.0f} addTranscriptEntry/s ÷ {baseline.per_second:,.0f} bare INSERT/s; "
-            f"wrk, {sizes.connections} connections, {sizes.seconds:g} s each, 0 errors; "
+            f"wrk, {sizes.connections} connections, {sizes.seconds:g} s per turn, two turns each "
+            "(bare, API, API, bare), 0 errors; "
             f"server CPU per request {_us(api.server_cpu)} vs {_us(baseline.server_cpu)}; "
             f"{len(sent)} SQL statements per append; "
             f"Strawberry alone (same mutation, no database, bench/strawberry_app.py): "
