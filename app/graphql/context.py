@@ -29,7 +29,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     auth_error: Unauthenticated | None = None
     prepared_view: int | None = None
-    """The serial of the view whose prepared operations this HTTP request may add to."""
+    """The serial of the view whose prepared operations (``app.graphql.prepared``) this request
+    may run and add to."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

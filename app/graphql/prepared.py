@@ -38,7 +38,7 @@ from app.graphql.document_cache import DOCUMENTS
 from app.graphql.metrics_extension import count_operation, operation_label
 
 PREPARED_TYPES = frozenset({OperationType.QUERY, OperationType.MUTATION})
-"""What an HTTP POST may carry (a subscription over HTTP is refused before execution)."""
+"""What runs once and answers once: a subscription keeps Strawberry's path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ async def run_prepared(
 
 
 class PreparedOperations(SchemaExtension):
-    """Records an HTTP request's operation once every extension before it let it reach execution."""
+    """Records a request's operation once every extension before it let it reach execution."""
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
