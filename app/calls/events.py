@@ -4,7 +4,6 @@ Subscribers replay from the log and follow pub/sub; pub/sub is only a doorbell,
 the log is the record. A lost message costs latency, never data.
 """
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import orjson
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +19,7 @@ from app.adapters.sqlalchemy import validated
 from app.calls.enums import ALERT_EVENTS, EventType
 from app.calls.hooks import CallHooks
 from app.calls.models import CallEvent, LiveCall
+from app.core import json_text
 from app.core.pubsub import PubSub
 from app.core.scope import Scope
 from app.core.sqltypes import utcnow
@@ -63,16 +64,14 @@ class Event:
     created_at: datetime
 
     def to_json(self) -> str:
-        return json.dumps(
+        return json_text.dumps(
             {
                 "callId": self.call_id,
                 "seq": self.seq,
                 "type": self.type.value,
                 "payload": self.payload,
                 "createdAt": self.created_at.isoformat(),
-            },
-            separators=(",", ":"),
-            allow_nan=False,
+            }
         )
 
     @classmethod
@@ -82,7 +81,7 @@ class Event:
 
     @classmethod
     def _parse(cls, message: str) -> "Event":
-        data = json.loads(message)
+        data = orjson.loads(message)
         return cls(
             call_id=data["callId"],
             seq=data["seq"],

@@ -85,6 +85,7 @@ class Broker:
         self.outages = 0
         self.skipped = 0
         self._where = _where(url)
+        self._in_process = urlsplit(url).scheme == "memory"
         self._broadcast: Broadcast | None = None
         self._backend: LoudRedisBackend | None = None
         self._listeners: dict[str, _Listener] = {}
@@ -128,8 +129,11 @@ class Broker:
             self.skipped += 1
             return
         try:
-            async with asyncio.timeout(self.publish_timeout):
+            if self._in_process:  # a queue put that never waits: a timer would only cost
                 await broadcast.publish(channel, message)
+            else:
+                async with asyncio.timeout(self.publish_timeout):
+                    await broadcast.publish(channel, message)
         except Exception as error:
             self._missed.add(channel)
             self._fail(broadcast, error)

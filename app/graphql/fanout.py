@@ -31,6 +31,7 @@ from app.calls.enums import EventType
 from app.calls.events import CallLog, Event
 from app.calls.relay import CallRelay, CallRelays
 from app.calls.streams import Detached
+from app.core import json_text
 from app.graphql.sharing import SLOT, SharedResults, SharingExecutor, Slot
 
 
@@ -198,9 +199,9 @@ class Group:
         if result.errors:
             self.schema.process_errors(result.errors)
             errors = [error.formatted for error in result.errors]
-            return json.dumps({"data": result.data, "errors": errors})
+            return json_text.dumps({"data": result.data, "errors": errors})
         data = self.results.encoded(result.data)
-        return f'{{"data":{data if data is not None else json.dumps(result.data, allow_nan=False)}}}'
+        return f'{{"data":{data if data is not None else json_text.dumps(result.data)}}}'
 
 
 class FastPath:

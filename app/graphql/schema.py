@@ -3,6 +3,7 @@
 from functools import partial
 
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.graphql import mutations, queries
@@ -18,6 +19,7 @@ from app.graphql.http_subscriptions import SubscriptionsOverWebSocket
 from app.graphql.instructions import InstructionMutation, InstructionSubscription
 from app.graphql.introspection import Introspection
 from app.graphql.metrics_extension import MetricsExtension
+from app.graphql.names import CachedNames
 from app.graphql.objectives import ObjectiveMutation
 from app.graphql.prepared import PreparedOperations
 from app.graphql.retry import retrying_mutations
@@ -57,6 +59,7 @@ schema = CodedSchema(
     subscription=Subscription,
     types=list(EVENT_TYPES),
     execution_context_class=SharingExecutor,
+    config=StrawberryConfig(name_converter=CachedNames()),
     extensions=[
         MetricsExtension,
         # In this order: DocumentLimits lowers MaxTokensLimiter's bound for anonymous callers;

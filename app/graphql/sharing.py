@@ -27,6 +27,7 @@ from graphql import ExecutionResult, OperationDefinitionNode
 
 from app.adapters.strawberry import Operation, TransportMessage
 from app.auth.principal import Principal
+from app.core import json_text
 from app.graphql.execution import PlainFieldsExecutor
 from app.graphql.keepalive import PingingTransportWSHandler
 
@@ -113,7 +114,7 @@ class SharedResults:
         if entry is None or isinstance(entry.result, asyncio.Future) or entry.result.data is not data:
             return None
         if entry.encoded is None:
-            entry.encoded = json.dumps(data, allow_nan=False)
+            entry.encoded = json_text.dumps(data)
         return entry.encoded
 
     def _store(self, key: Hashable, entry: _Entry) -> None:

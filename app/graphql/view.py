@@ -28,6 +28,7 @@ from strawberry.types.graphql import OperationType
 
 from app.adapters.strawberry import InvalidOperationTypeError
 from app.auth.errors import Unauthenticated
+from app.core import json_text
 from app.core.config import Settings
 from app.graphql.context import Context
 from app.graphql.document_cache import DOCUMENTS
@@ -177,14 +178,7 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
     def encode_json(self, data: object) -> str:
-        """orjson, several times json.dumps' speed on a large result; what it refuses (an integer
-        past 64 bits in a JSON scalar, a key that is no string) goes through json.dumps as before.
-
-        A string, not bytes: Strawberry sends bytes over a WebSocket as binary frames."""
-        try:
-            return orjson.dumps(data).decode()
-        except TypeError:
-            return json.dumps(data, separators=(",", ":"))
+        return json_text.dumps(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         """A request body (or GET ``variables``) that is JSON but no object is a 400, not a 500.

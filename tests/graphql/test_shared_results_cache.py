@@ -34,6 +34,6 @@ def test_a_shared_result_is_encoded_once_and_an_unshared_one_not_at_all() -> Non
     results = SharedResults(ttl=60)
     result = results.result("a", OPERATION, lambda: ExecutionResult({"n": 1}))
     assert isinstance(result, ExecutionResult)
-    assert results.encoded(result.data) == '{"n": 1}'
+    assert results.encoded(result.data) == '{"n":1}'
     assert results.encoded(result.data) is results.encoded(result.data)
     assert results.encoded({"n": 1}) is None

@@ -1,0 +1,27 @@
+"""The one JSON encoder of events, responses and frames."""
+
+import json
+
+from app.core import json_text
+
+
+def test_text_is_compact_json_that_reads_back_the_same() -> None:
+    value = {"callId": "c-1", "seq": 3, "payload": {"text": "Hello", "score": 0.25}}
+    text = json_text.dumps(value)
+    assert json.loads(text) == value
+    assert text == '{"callId":"c-1","seq":3,"payload":{"text":"Hello","score":0.25}}'
+
+
+def test_non_ascii_is_written_as_utf8_not_escaped() -> None:
+    assert json_text.dumps({"text": "naïve"}) == '{"text":"naïve"}'
+
+
+def test_an_integer_past_64_bits_still_encodes() -> None:
+    assert json.loads(json_text.dumps({"n": 2**70})) == {"n": 2**70}
+
+
+def test_a_non_finite_float_is_written_as_null() -> None:
+    assert json.loads(json_text.dumps({"score": float("nan"), "rate": float("inf")})) == {
+        "score": None,
+        "rate": None,
+    }
