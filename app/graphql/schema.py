@@ -6,6 +6,7 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxToke
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from app.adapters.strawberry import lean_argument_conversion
 from app.graphql import mutations, queries
 from app.graphql.alerts import AlertMutation, AlertQuery, AlertSubscription
 from app.graphql.analytics import AnalyticsQuery
@@ -52,6 +53,8 @@ LIMIT_RULES = (
     *QueryDepthLimiter(max_depth=10).validation_rules,
     *MaxAliasesLimiter(max_alias_count=30).validation_rules,
 )
+
+lean_argument_conversion()
 
 schema = CodedSchema(
     query=Query,

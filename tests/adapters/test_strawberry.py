@@ -8,6 +8,7 @@ tests/graphql and tests/e2e.
 """
 
 import asyncio
+import enum
 import hashlib
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -22,8 +23,10 @@ from graphql import GraphQLField, parse
 from starlette.testclient import TestClient
 from strawberry.asgi import GraphQL
 from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.schema import schema_converter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.types.arguments import convert_arguments as strawberrys_convert_arguments
 from strawberry.types.graphql import OperationType
 
 from app.adapters.strawberry import (
@@ -38,11 +41,14 @@ from app.adapters.strawberry import (
     add_field_extension,
     default_reader,
     execute_document,
+    lean_argument_conversion,
 )
 from tests.adapters.versions import assert_tested
 from tests.factories import receive_json
 
-INTERNALS = "the executor, _is_default, the WebSocket handlers and their attributes"
+INTERNALS = (
+    "the executor, _is_default, the WebSocket handlers and their attributes, get_arguments' convert_arguments"
+)
 
 LEGACY_CONNECTION_INIT = "acf753f522e8f4a96f7d5965ae565d7dd308ac24f2f05ee3aa14ba3138d87a64"
 """sha256 of Strawberry's graphql-ws ``handle_connection_init``, which ``app.graphql.ws_protocols`` copies."""
@@ -452,3 +458,80 @@ def test_the_apps_schema_has_no_middleware_extension() -> None:
     from app.graphql.schema import schema
 
     assert not any(extension._implements_resolve() for extension in schema.get_extensions())
+
+
+@strawberry.enum
+class Mood(enum.Enum):
+    CALM = "calm"
+    CROSS = "cross"
+
+
+@strawberry.input
+class Note:
+    text: str
+    mood: Mood | None = None
+
+
+@strawberry.type
+class Arguments:
+    @strawberry.field
+    def leaves(self, name: str, count: int, mood: Mood, maybe_mood: Mood | None = None) -> str:
+        return f"{name} {count} {mood.value} {maybe_mood.value if maybe_mood else '-'}"
+
+    @strawberry.field
+    def nested(self, note: Note, tags: list[str], maybe: strawberry.Maybe[str] = None) -> str:
+        return f"{note.text} {note.mood} {tags} {maybe}"
+
+    @strawberry.field
+    def maybe(self, name: str, maybe: strawberry.Maybe[str] = None) -> str:
+        return f"{name} {maybe}"
+
+    @strawberry.field
+    def node(self, id: strawberry.relay.GlobalID) -> str:
+        return f"{id.type_name}:{id.node_id}"
+
+
+def test_get_arguments_converts_through_the_module_global_the_lean_conversion_replaces() -> None:
+    assert "convert_arguments(" in inspect.getsource(schema_converter.get_arguments)
+    lean_argument_conversion()
+    assert getattr(schema_converter.convert_arguments, "lean", False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("leaves", {"name": "ada", "count": 2, "mood": Mood.CALM, "maybeMood": None}),
+        ("leaves", {"name": "ada", "count": 2, "mood": Mood.CROSS}),
+        ("nested", {"note": {"text": "hi", "mood": Mood.CALM}, "tags": ["a"], "maybe": "m"}),
+        ("nested", {"note": {"text": "hi"}, "tags": []}),
+        ("maybe", {"name": "ada", "maybe": "m"}),
+        ("node", {"id": "TGluZToy"}),
+    ],
+)
+def test_the_lean_conversion_gives_what_strawberrys_does(field: str, value: dict[str, Any]) -> None:
+    lean_argument_conversion()
+    schema = strawberry.Schema(query=Arguments)
+    arguments = _field(schema, "Arguments", field).extensions["strawberry-definition"].arguments
+    registry, config = schema.schema_converter.scalar_registry, schema.config
+
+    ours = schema_converter.convert_arguments(value, arguments, registry, config)
+
+    assert ours == strawberrys_convert_arguments(value, arguments, registry, config)
+
+
+def test_a_schema_answers_leaf_and_other_arguments_with_the_lean_conversion() -> None:
+    lean_argument_conversion()
+    schema = strawberry.Schema(query=Arguments)
+
+    result = schema.execute_sync(
+        '{ leaves(name: "ada", count: 2, mood: CALM) nested(note: {text: "hi"}, tags: ["a"], maybe: "m") '
+        'maybe(name: "ada", maybe: "m") node(id: "TGluZToy") }'
+    )
+
+    assert result.errors is None
+    assert result.data == {
+        "leaves": "ada 2 calm -",
+        "nested": "hi None ['a'] Some('m')",
+        "maybe": "ada Some('m')",
+        "node": "Line:2",
+    }
