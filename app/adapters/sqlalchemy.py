@@ -28,7 +28,8 @@ exactly what the ORM would:
   (``__pydantic_fields_set__``). 0.1 µs instead of 1.5; a mutation on the group
   commit assigns thirty or so. Every other assignment is SQLModel's.
 - ``sqlite_processors``: a column type's bind and result processors for the
-  aiosqlite dialect, from a dialect instance made here rather than an engine's
+  aiosqlite dialect, from a dialect instance made by ``sqlite_dialect`` (with an engine's
+  options, such as its ``json_serializer``) rather than an engine's
   (``TypeEngine.dialect_impl``, ``bind_processor`` and ``result_processor`` are
   documented; a dialect never initialised by a connection is not). Right for
   this app's column types because their processing does not depend on what a
@@ -41,16 +42,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
-__all__ = ["Processor", "TableModel", "loaded", "sqlite_processors", "validated"]
+__all__ = ["Processor", "TableModel", "loaded", "sqlite_dialect", "sqlite_processors", "validated"]
 
 Row = TypeVar("Row", bound=SQLModel)
 Processor = Callable[[Any], Any] | None
-
-_DIALECT = SQLiteDialect_aiosqlite()
 
 
 _OUTSIDE_SESSIONS = "_outside_sessions"
@@ -89,7 +89,12 @@ def validated(model: type[Row], data: Any) -> Row:
     return row
 
 
-def sqlite_processors(kind: TypeEngine[Any]) -> tuple[Processor, Processor]:
+def sqlite_dialect(**options: Any) -> Dialect:
+    """The aiosqlite dialect an engine made with these ``options`` has, never connected."""
+    return SQLiteDialect_aiosqlite(**options)
+
+
+def sqlite_processors(kind: TypeEngine[Any], dialect: Dialect) -> tuple[Processor, Processor]:
     """How a value of this column type goes into SQLite and comes back, as the ORM does it."""
-    impl = kind.dialect_impl(_DIALECT)
-    return impl.bind_processor(_DIALECT), impl.result_processor(_DIALECT, None)
+    impl = kind.dialect_impl(dialect)
+    return impl.bind_processor(dialect), impl.result_processor(dialect, None)

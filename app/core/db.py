@@ -33,6 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.adapters.aiosqlite import open_connection, run_on_connection_thread
 from app.core.config import Settings
+from app.core.json_text import COLUMN_CODEC
 from app.core.kept_connection import KeptConnection
 from app.core.sqlite_store import SQLiteStore, run_to_completion
 from app.core.sqlite_writer import SQLiteWriter
@@ -48,7 +49,9 @@ def _sqlite_engine(url: URL, **options: Any) -> AsyncEngine:
     """An engine whose connections open whole: a task cancelled mid-open (at shutdown, say)
     leaves no aiosqlite thread to answer after the loop has closed (``open_connection``)."""
     args, kwargs = url.get_dialect()().create_connect_args(url)
-    return create_async_engine(url, async_creator=partial(open_connection, *args, **kwargs), **options)
+    return create_async_engine(
+        url, async_creator=partial(open_connection, *args, **kwargs), **COLUMN_CODEC, **options
+    )
 
 
 def _sqlite_pragmas(
@@ -128,7 +131,9 @@ class Database:
                 SQLiteWriter(self.writer) if settings.sqlite_group_commit else None
             )
         else:
-            self.writer = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.writer = create_async_engine(
+                url, pool_size=10, max_overflow=20, pool_pre_ping=True, **COLUMN_CODEC
+            )
             self.reader = self.writer
             self.sqlite_writer = None
         self._idle_readers: list[KeptConnection] = []

@@ -20,9 +20,13 @@ from sqlalchemy import Table
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import SQLModel
 
-from app.adapters.sqlalchemy import Processor, loaded, sqlite_processors
+from app.adapters.sqlalchemy import Processor, loaded, sqlite_dialect, sqlite_processors
+from app.core.json_text import COLUMN_CODEC
 
 Row = TypeVar("Row", bound=SQLModel)
+
+_DIALECT = sqlite_dialect(**COLUMN_CODEC)
+"""The dialect of the app's SQLite engines (``app.core.db``), as their options make it."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def _columns(model: type[SQLModel]) -> _Columns:
     configure_mappers()
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
-    processors = [(column.name, *sqlite_processors(column.type)) for column in table.columns]
+    processors = [(column.name, *sqlite_processors(column.type, _DIALECT)) for column in table.columns]
     return _Columns(
         table=table.name,
         names=tuple(name for name, _, _ in processors),

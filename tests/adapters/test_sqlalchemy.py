@@ -21,8 +21,9 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import SQLModel
 
 import app.tables  # noqa: F401  (every table in the metadata)
-from app.adapters.sqlalchemy import loaded, sqlite_processors, validated
+from app.adapters.sqlalchemy import loaded, sqlite_dialect, sqlite_processors, validated
 from app.calls.models import LiveCall, LiveTranscript
+from app.core.json_text import COLUMN_CODEC
 from app.core.sqltypes import UTCDateTime
 from tests.adapters.versions import assert_tested
 
@@ -159,7 +160,7 @@ def _sample(kind: TypeEngine[Any]) -> Any:
 
 async def test_every_columns_processors_match_those_of_a_connected_engine(tmp_path: Path) -> None:
     configure_mappers()
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'adapter.db'}")
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'adapter.db'}", **COLUMN_CODEC)
     async with engine.connect():  # a connection initialises the engine's dialect
         pass
     await engine.dispose()
@@ -169,7 +170,7 @@ async def test_every_columns_processors_match_those_of_a_connected_engine(tmp_pa
         for column in table.columns:
             impl = column.type.dialect_impl(engine.dialect)
             theirs = impl.bind_processor(engine.dialect), impl.result_processor(engine.dialect, None)
-            ours = sqlite_processors(column.type)
+            ours = sqlite_processors(column.type, sqlite_dialect(**COLUMN_CODEC))
             sample = _sample(column.type)
             stored = [sample if into is None else into(sample) for into in (ours[0], theirs[0])]
             back = [

@@ -25,3 +25,12 @@ def test_a_non_finite_float_is_written_as_null() -> None:
         "score": None,
         "rate": None,
     }
+
+
+def test_text_json_dumps_wrote_reads_back_even_where_orjson_refuses_it() -> None:
+    assert json_text.loads('{"n": 1180591620717411303424, "ok": true}') == {"n": 2**70, "ok": True}
+    assert json_text.loads('{"score": NaN}')["score"] != json_text.loads('{"score": NaN}')["score"]
+
+
+def test_json_columns_are_stored_as_compact_text() -> None:
+    assert json_text.COLUMN_CODEC["json_serializer"]({"a": [1, "é"]}) == '{"a":[1,"é"]}'
