@@ -11,7 +11,6 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-import orjson
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,7 +80,7 @@ class Event:
 
     @classmethod
     def _parse(cls, message: str) -> "Event":
-        data = orjson.loads(message)
+        data = json_text.loads(message)
         return cls(
             call_id=data["callId"],
             seq=data["seq"],
