@@ -76,41 +76,54 @@ T = TypeVar("T")
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, closing connections whose request headers take too long."""
+    """uvicorn's httptools protocol, closing connections whose request headers take too long.
+
+    One timer per connection, not one per request: a request only moves the deadline (its first
+    byte sets it, its complete headers clear it), and the timer, when it fires, closes the
+    connection if a deadline has passed, waits on for one still ahead, or lapses if none is
+    set (the next request's first byte arms it again). Arming and cancelling a timer for
+    every request of a keep-alive connection cost more than the check it stands for.
+    """
 
     def __init__(self, *args: Any, header_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.header_timeout = header_timeout
         self._header_timer: asyncio.TimerHandle | None = None
+        self._header_deadline: float | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._arm_header_timer()
+        self._headers_due()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_timer()
+        self._header_deadline = None
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
         super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        if self._header_timer is None:
-            self._arm_header_timer()
+        if self._header_deadline is None:
+            self._headers_due()
 
     def on_headers_complete(self) -> None:
-        self._cancel_header_timer()
+        self._header_deadline = None
         super().on_headers_complete()
 
-    def _arm_header_timer(self) -> None:
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_timed_out)
+    def _headers_due(self) -> None:
+        self._header_deadline = deadline = self.loop.time() + self.header_timeout
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_at(deadline, self._check_headers)
 
-    def _cancel_header_timer(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
-
-    def _headers_timed_out(self) -> None:
+    def _check_headers(self) -> None:
         self._header_timer = None
-        if not self.transport.is_closing():
+        deadline = self._header_deadline
+        if deadline is None:
+            return
+        if self.loop.time() < deadline:
+            self._header_timer = self.loop.call_at(deadline, self._check_headers)
+        elif not self.transport.is_closing():
             self.transport.close()
 
 

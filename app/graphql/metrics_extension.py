@@ -88,9 +88,7 @@ def count_operation(
     metrics: Metrics, kind: str, operation: str, seconds: float, errors: Iterable[GraphQLError]
 ) -> None:
     """One finished operation, over either path (Strawberry's, or a prepared one)."""
-    metrics.requests.labels(kind, operation).inc()
-    if kind == "mutation":
-        metrics.mutation_seconds.labels(operation).observe(seconds)
+    metrics.operation_done(kind, operation, seconds)
     for error in errors:
         metrics.errors.labels(kind, operation, _code(error)).inc()
     request = current_request()

@@ -98,9 +98,24 @@ class Metrics:
             ["operation"],
             registry=self.registry,
         )
+        self._operations: dict[tuple[str, str], tuple[Counter, Histogram | None]] = {}
         self.registry.register(_PubSubCollector(pubsub))
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
+
+    def operation_done(self, kind: str, operation: str, seconds: float) -> None:
+        """One finished operation: its count, and a mutation's duration.
+
+        The labelled children are kept per label pair (as many as the registry itself holds):
+        ``labels`` takes a lock and builds its key on every call, once per request otherwise.
+        """
+        known = self._operations.get((kind, operation))
+        if known is None:
+            duration = self.mutation_seconds.labels(operation) if kind == "mutation" else None
+            known = self._operations[(kind, operation)] = (self.requests.labels(kind, operation), duration)
+        known[0].inc()
+        if known[1] is not None:
+            known[1].observe(seconds)
 
     def render(self) -> bytes:
         """The registry in Prometheus' text exposition format."""
