@@ -34,7 +34,11 @@ class _Columns:
     table: str
     names: tuple[str, ...]
     to_db: dict[str, Processor]
-    from_db: tuple[Processor, ...]
+    read: tuple[tuple[str, Processor], ...]
+    """The columns whose stored values a processor turns back into the model's (the rest are
+    the values themselves)."""
+    written: tuple[tuple[str, Processor], ...]
+    """Every column but ``id``, with the processor (if any) that stores its value."""
 
 
 @cache
@@ -47,8 +51,13 @@ def _columns(model: type[SQLModel]) -> _Columns:
         table=table.name,
         names=tuple(name for name, _, _ in processors),
         to_db={name: to_db for name, to_db, _ in processors},
-        from_db=tuple(from_db for _, _, from_db in processors),
+        read=tuple((name, from_db) for name, _, from_db in processors if from_db is not None),
+        written=tuple((name, to_db) for name, to_db, _ in processors if name != "id"),
     )
+
+
+def _params(written: tuple[tuple[str, Processor], ...], values: dict[str, Any]) -> list[Any]:
+    return [values[name] if process is None else process(values[name]) for name, process in written]
 
 
 def _stored(columns: _Columns, name: str, value: Any) -> Any:
@@ -84,13 +93,14 @@ def select_values(
     """The column values of every row matching ``column = value`` (``None``: IS NULL) for all of ``where``."""
     columns = _columns(model)
     keys, params = _where(model, where)
-    return [
-        {
-            name: value if process is None else process(value)
-            for name, process, value in zip(columns.names, columns.from_db, found, strict=True)
-        }
-        for found in connection.execute(_select_sql(model, keys, order_by), params).fetchall()
-    ]
+    names, read = columns.names, columns.read
+    rows = []
+    for found in connection.execute(_select_sql(model, keys, order_by), params).fetchall():
+        values = dict(zip(names, found, strict=True))
+        for name, process in read:
+            values[name] = process(values[name])  # type: ignore[misc]
+        rows.append(values)
+    return rows
 
 
 @cache
@@ -129,7 +139,9 @@ def insert(connection: sqlite3.Connection, row: SQLModel) -> None:
     """Insert ``row`` and set its ``id`` (a row that has one, such as a campaign's, keeps it)."""
     columns = _columns(type(row))
     with_id = getattr(row, "id", None) is not None
-    params = [_stored(columns, name, getattr(row, name)) for name in columns.names if with_id or name != "id"]
+    params = _params(columns.written, _column_values(row))
+    if with_id:
+        params.insert(columns.names.index("id"), row.id)  # type: ignore[attr-defined]
     (new_id,) = connection.execute(_insert_sql(type(row), with_id), params).fetchone()
     row.id = new_id
 
@@ -140,8 +152,7 @@ def insert_values(connection: sqlite3.Connection, model: type[SQLModel], values:
     for name, default in _defaults(model).items():
         if name not in values:
             values[name] = default()
-    params = [_stored(columns, name, values[name]) for name in columns.names if name != "id"]
-    connection.execute(_insert_sql(model, False), params)
+    connection.execute(_insert_sql(model, False), _params(columns.written, values))
 
 
 def unstored_values(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
@@ -190,5 +201,13 @@ def _update_sql(model: type[SQLModel], fields: tuple[str, ...]) -> str:
 def update(connection: sqlite3.Connection, row: SQLModel, *fields: str) -> None:
     """Write ``fields`` of ``row`` (found by its ``id``)."""
     columns = _columns(type(row))
-    params = [_stored(columns, name, getattr(row, name)) for name in fields]
+    values = _column_values(row)
+    params = [_stored(columns, name, values[name]) for name in fields]
     connection.execute(_update_sql(type(row), fields), [*params, row.id])  # type: ignore[attr-defined]
+
+
+def _column_values(row: SQLModel) -> dict[str, Any]:
+    """The row's column values by name: its ``__dict__``, which holds every column of a row made
+    by ``loaded``, by its model's constructor or loaded by the ORM (read without the ORM's
+    attribute descriptor, a third of an insert's Python)."""
+    return row.__dict__

@@ -1,4 +1,5 @@
-"""UTC datetimes on SQLite: the text the fast bind writes is SQLAlchemy's own, to the character.
+"""UTC datetimes on SQLite: the fast bind writes SQLAlchemy's own text, the fast read returns
+what SQLAlchemy's chain returns.
 
 SQL compares these columns as text (``created_at > ?``, ``ORDER BY updated_at``), so a row
 bound by the group commit and one bound by an ORM session must store the same string, and
@@ -28,6 +29,19 @@ def _stock(value: datetime) -> str:
     assert process is not None
     text: str = process(naive)
     return text
+
+
+def _stock_read(text: str | None) -> datetime | None:
+    process = DATETIME().result_processor(SQLITE, None)
+    assert process is not None
+    return UTCDateTime().process_result_value(process(text), SQLITE)
+
+
+def _fast_read(text: str | None) -> datetime | None:
+    process = UTCDateTime().dialect_impl(SQLITE).result_processor(SQLITE, None)
+    assert process is not None
+    value: datetime | None = process(text)
+    return value
 
 
 def _fast(value: datetime | None) -> str | None:
@@ -81,3 +95,31 @@ def test_postgresql_keeps_the_stock_chain_and_an_aware_value() -> None:
     value = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=2)))
     bound = process(value) if process is not None else UTCDateTime().process_bind_param(value, dialect)
     assert bound == value and bound.tzinfo is not None
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_stored_text_reads_back_as_the_same_aware_utc_datetime(value: datetime) -> None:
+    text = _fast(value)
+    assert _fast_read(text) == _stock_read(text) == value
+    assert _fast_read(text).tzinfo is UTC  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-01-02 03:04:05",  # written by SQL (CURRENT_TIMESTAMP), no microseconds
+        "2026-01-02",
+        "2026-01-02T03:04:05.678901",
+        "2026-01-02 03:04:05.678901+02:00",  # an offset in the text: converted to UTC
+        None,
+    ],
+)
+def test_other_stored_texts_read_as_sqlalchemy_reads_them(text: str | None) -> None:
+    assert _fast_read(text) == _stock_read(text)
+
+
+def test_text_that_is_no_datetime_is_refused_as_sqlalchemy_refuses_it() -> None:
+    with pytest.raises(ValueError):
+        _stock_read("yesterday")
+    with pytest.raises(ValueError):
+        _fast_read("yesterday")
