@@ -39,6 +39,13 @@ allocations apart. Nothing after parsing reads ``prev`` (graphql-core's lexer se
 lexing, ``Token.__copy__`` copies it); ``next`` still walks the chain from
 ``DocumentNode.loc.start_token``.
 
+``cache_variable_signatures`` replaces ``get_variable_signature`` as
+``graphql.execution.values`` calls it (``coerce_variable_values``, for every variable of every
+request) by one that computes a variable definition's signature once per definition node: its
+type resolved from the AST (``type_from_ast``) and its default, about 1 µs a variable, the same
+for every request of a cached document. It relies on that module-level name and on the signature
+(a ``GraphQLVariableSignature`` named tuple) depending only on the schema and the node.
+
 ``app.graphql.sharing`` also relies on ``Executor.build_per_event_executor``
 being called for every subscription event and ``execute_operation`` running it
 (both public in 3.3). ``tests/adapters/test_graphql_core.py`` checks all of these.
@@ -49,7 +56,7 @@ import inspect
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graphql import (
     DocumentNode,
@@ -62,10 +69,14 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLResolveInfoHelpers,
     GraphQLScalarType,
+    GraphQLSchema,
     Undefined,
+    VariableDefinitionNode,
 )
 from graphql.execution import Executor
+from graphql.execution import values as _values
 from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.get_variable_signature import GraphQLVariableSignature, get_variable_signature
 from graphql.pyutils import Path
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from graphql.validation.rules import overlapping_fields_can_be_merged
@@ -77,6 +88,7 @@ __all__ = [
     "Plan",
     "Reader",
     "ValidationAbortedError",
+    "cache_variable_signatures",
     "is_validation_aborted",
     "set_overlapping_fields_budget",
     "unlink_tokens",
@@ -89,11 +101,73 @@ Plan = tuple[tuple[str, Reader, Callable[[Any], Any], bool], ...]
 """Per field: response name, how to read it, the output coercion, whether null is allowed."""
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _ByIdentity(Generic[K, V]):
+    """A value kept for each live object, found by identity, gone with the object.
+
+    For graphql-core's AST nodes, which are frozen dataclasses that hash and compare by value
+    (a node's hash walks its subtree), and its schema fields, which are not hashable at all.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[int, tuple[weakref.ref[Any], V]] = {}
+
+    def get(self, key: K) -> V | None:
+        found = self._values.get(id(key))
+        return found[1] if found is not None and found[0]() is key else None
+
+    def put(self, key: K, value: V) -> V:
+        ident, values = id(key), self._values
+        values[ident] = (weakref.ref(key, lambda _: values.pop(ident, None)), value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+_SIGNATURES: _ByIdentity[VariableDefinitionNode, tuple[GraphQLSchema, GraphQLVariableSignature]] = (
+    _ByIdentity()
+)
+_stock_signature = get_variable_signature
+
+
+def _signature(
+    schema: GraphQLSchema, var_def_node: VariableDefinitionNode
+) -> GraphQLVariableSignature | GraphQLError:
+    known = _SIGNATURES.get(var_def_node)
+    if known is not None and known[0] is schema:
+        return known[1]
+    signature = _stock_signature(schema, var_def_node)
+    if isinstance(signature, GraphQLError):  # a fresh error each time, as graphql-core gives it
+        return signature
+    return _SIGNATURES.put(var_def_node, (schema, signature))[1]
+
+
+def cache_variable_signatures() -> None:
+    """Coerce every request's variables with each definition's signature computed once."""
+    _values.get_variable_signature = _signature  # type: ignore[attr-defined,unused-ignore]
+
+
+Planned = tuple[Reader, Callable[[Any], Any], bool] | None
+_PLAIN: _ByIdentity[GraphQLField, tuple[Callable[[GraphQLField], Reader | None], Planned]] = _ByIdentity()
+
+
 def _plain(
     field: GraphQLField | None, has_arguments: bool, reader: Callable[[GraphQLField], Reader | None]
-) -> tuple[Reader, Callable[[Any], Any], bool] | None:
+) -> Planned:
+    """How to complete ``field`` directly (``None``: through graphql-core), once per schema field."""
     if field is None or has_arguments or field.args:
         return None
+    known = _PLAIN.get(field)
+    if known is not None and known[0] is reader:
+        return known[1]
+    return _PLAIN.put(field, (reader, _plain_field(field, reader)))[1]
+
+
+def _plain_field(field: GraphQLField, reader: Callable[[GraphQLField], Reader | None]) -> Planned:
     nullable = not isinstance(field.type, GraphQLNonNull)
     leaf = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if not isinstance(leaf, GraphQLScalarType | GraphQLEnumType):

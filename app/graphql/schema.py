@@ -6,6 +6,7 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxToke
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from app.adapters.graphql_core import cache_variable_signatures
 from app.adapters.strawberry import lean_argument_conversion
 from app.graphql import mutations, queries
 from app.graphql.alerts import AlertMutation, AlertQuery, AlertSubscription
@@ -55,6 +56,7 @@ LIMIT_RULES = (
 )
 
 lean_argument_conversion()
+cache_variable_signatures()
 
 schema = CodedSchema(
     query=Query,

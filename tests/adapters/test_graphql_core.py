@@ -39,9 +39,12 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.validation.rules import overlapping_fields_can_be_merged
 
 from app.adapters.graphql_core import (
+    _PLAIN,
+    _SIGNATURES,
     GroupedFieldSet,
     PlainFields,
     Reader,
+    cache_variable_signatures,
     is_validation_aborted,
     set_overlapping_fields_budget,
     unlink_tokens,
@@ -50,7 +53,7 @@ from tests.adapters.versions import assert_tested
 
 INTERNALS = (
     "Executor.execute_fields, complete_iterable_value and collect_subfields, GroupedFieldSet, "
-    "ValidationAbortedError, MAX_COMPLEXITY_BUDGET and Token.prev"
+    "ValidationAbortedError, MAX_COMPLEXITY_BUDGET, Token.prev and values.get_variable_signature"
 )
 
 SCHEMA = build_schema(
@@ -171,17 +174,51 @@ def test_a_grouped_field_set_is_response_names_to_field_details_with_their_nodes
     assert details[0].node.name.value == "name"
 
 
-def test_plain_objects_are_completed_by_the_override_and_a_lists_items_planned_once() -> None:
+def test_plain_objects_are_completed_by_the_override_and_each_field_planned_once() -> None:
     Counting.planned = []
+    schema = build_schema("type Item { name: String!, size: Int } type Query { items: [Item!]! }")
     items = [Item("a", 1), Item("b", None), Item("c", 3)]
 
-    result = execute_sync(SCHEMA, parse("{ items { name size } }"), {"items": items}, executor_class=Counting)
+    results = [
+        execute_sync(schema, parse("{ items { name size } }"), {"items": items}, executor_class=Counting)
+        for _ in range(3)
+    ]
 
-    assert result.errors is None
-    assert result.data == {
-        "items": [{"name": "a", "size": 1}, {"name": "b", "size": None}, {"name": "c", "size": 3}]
-    }
-    assert Counting.planned == ["name", "size"]
+    for result in results:
+        assert result.errors is None
+        assert result.data == {
+            "items": [{"name": "a", "size": 1}, {"name": "b", "size": None}, {"name": "c", "size": 3}]
+        }
+    assert Counting.planned == ["name", "size"]  # once per schema field, not per item or execution
+
+
+def test_a_field_is_planned_again_for_another_reader() -> None:
+    class Other(Counting):
+        @staticmethod
+        def plain_reader(field: GraphQLField) -> Reader | None:
+            Counting.planned.append(f"other {field.ast_node.name.value}")  # type: ignore[union-attr]
+            return None  # every field through its resolver
+
+    schema = build_schema("type Item { name: String! } type Query { one: Item }")
+    Counting.planned = []
+    execute_sync(schema, parse("{ one { name } }"), {"one": Item("a", 1)}, executor_class=Counting)
+    result = execute_sync(schema, parse("{ one { name } }"), {"one": {"name": "b"}}, executor_class=Other)
+
+    assert Counting.planned == ["name", "other name"]
+    assert result.data == {"one": {"name": "b"}}
+
+
+def test_a_fields_plan_goes_with_its_schema() -> None:
+    gc.collect()  # schemas are cycles: earlier tests' may still be waiting for a collection
+    before = len(_PLAIN)
+    schema = build_schema("type Item { name: String! } type Query { one: Item }")
+    execute_sync(schema, parse("{ one { name } }"), {"one": Item("a", 1)}, executor_class=Counting)
+    assert len(_PLAIN) == before + 2  # Query.one (an object: through graphql-core) and Item.name
+
+    del schema
+    gc.collect()
+
+    assert len(_PLAIN) == before
 
 
 def test_a_null_in_a_non_null_field_still_takes_graphql_cores_error_path() -> None:
@@ -306,3 +343,103 @@ def test_unlinking_counts_the_tokens_as_max_tokens_does_and_keeps_the_chain_walk
     parse("{ one { name } }  # a comment", max_tokens=7)
     assert document.loc is not None and document.loc.start_token.next is not None
     assert print_ast(document) == "{\n  one {\n    name\n  }\n}"
+
+
+VARIABLES = build_schema(
+    """
+    enum Kind { BIG SMALL }
+    input Filter { kind: Kind!, min: Int = 1 }
+    type Query { echo(text: String, kind: Kind, filter: Filter): String }
+    """
+)
+VARIABLES.query_type.fields["echo"].resolve = lambda _, __, **arguments: repr(sorted(arguments.items()))  # type: ignore[union-attr]
+ECHO = parse(
+    'query Q($text: String! = "hi", $kind: Kind, $filter: Filter) '
+    "{ echo(text: $text, kind: $kind, filter: $filter) }"
+)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"text": "yo", "kind": "BIG", "filter": {"kind": "SMALL"}},
+        {"text": None},
+        {"kind": "HUGE"},
+        {"filter": {"min": 2}},
+        {"text": 7, "kind": 3},
+    ],
+)
+def test_variables_are_coerced_with_cached_signatures_exactly_as_without(variables: dict[str, Any]) -> None:
+    stock = _values_module().get_variable_signature
+    _values_module().get_variable_signature = _stock_signature()
+    try:
+        expected = [execute_sync(VARIABLES, ECHO, variable_values=variables) for _ in range(2)]
+    finally:
+        _values_module().get_variable_signature = stock
+    cache_variable_signatures()
+
+    got = [execute_sync(VARIABLES, ECHO, variable_values=variables) for _ in range(2)]
+
+    assert [(r.data, [e.formatted for e in r.errors or []]) for r in got] == [
+        (r.data, [e.formatted for e in r.errors or []]) for r in expected
+    ]
+
+
+def test_graphql_core_coerces_variables_through_the_module_level_signature_function() -> None:
+    calls: list[str] = []
+    stock = _values_module().get_variable_signature
+
+    def spy(schema: Any, node: Any) -> Any:
+        calls.append(node.variable.name.value)
+        return _stock_signature()(schema, node)
+
+    _values_module().get_variable_signature = spy
+    try:
+        execute_sync(VARIABLES, ECHO, variable_values={"text": "a"})
+    finally:
+        _values_module().get_variable_signature = stock
+
+    assert calls == ["text", "kind", "filter"], "written for graphql-core 3.3.2"
+
+
+def test_a_variables_signature_is_computed_once_per_definition_and_goes_with_its_document() -> None:
+    cache_variable_signatures()
+    gc.collect()
+    before = len(_SIGNATURES)
+    document = parse("query Q($text: String) { echo(text: $text) }")
+    for text in ("a", "b", "c"):
+        assert execute_sync(VARIABLES, document, variable_values={"text": text}).data == {
+            "echo": f"[('text', '{text}')]"
+        }
+    assert len(_SIGNATURES) == before + 1
+
+    del document
+    gc.collect()
+
+    assert len(_SIGNATURES) == before
+
+
+def test_a_definition_whose_type_is_unknown_is_an_error_every_time() -> None:
+    cache_variable_signatures()
+    document = parse("query Q($text: Nope) { echo(text: $text) }")
+
+    results = [execute_sync(VARIABLES, document, variable_values={"text": "a"}) for _ in range(2)]
+
+    for result in results:
+        assert result.data is None
+        assert [error.message for error in result.errors or []] == [
+            "Variable '$text' expected value of type 'Nope' which cannot be used as an input type."
+        ]
+
+
+def _values_module() -> Any:
+    from graphql.execution import values
+
+    return values
+
+
+def _stock_signature() -> Any:
+    from graphql.execution.get_variable_signature import get_variable_signature
+
+    return get_variable_signature
