@@ -43,3 +43,31 @@ def test_the_interleaved_comparison_prints_both_checkouts_figures() -> None:
     figures = [line for line in run.stdout.splitlines() if "server CPU" in line]
     assert len(figures) == 2, run.stdout
     assert all("ms per request, 15 requests" in line for line in figures), figures
+
+
+def test_the_interleaved_appends_print_both_checkouts_turns() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--appends", "--rounds", "1", "--seconds", "0.5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = [line for line in run.stdout.splitlines() if "appends/s" in line]
+    assert [line.split(" (")[0] for line in figures] == ["other checkout", "this checkout"], run.stdout
+    assert all(line.count(" µs") == 3 for line in figures), figures  # the mean and two turns each
+
+
+def test_the_interleaved_comparison_refuses_a_turn_out_of_range() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--appends", "--seconds", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert run.returncode == 2
+    assert "--seconds must be from 0.5 to 600" in run.stderr
