@@ -77,17 +77,18 @@ def _compare_appends(servers: dict[str, Server], rounds: int, seconds: float, wo
         each = ", ".join(f"{r.per_second:,.0f}/s {r.server_cpu * 1e6:.0f} µs" for r in results)
         per_second = sum(r.per_second for r in results) / len(results)
         cpu = sum(r.server_cpu for r in results) / len(results)
-        print(f"{name}: {per_second:,.0f} appends/s, server CPU {cpu * 1e6:.0f} µs per append (turns: {each})")
+        figures = f"{per_second:,.0f} appends/s, server CPU {cpu * 1e6:.0f} µs per append"
+        print(f"{name}: {figures} (turns: {each})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("other", type=Path, help="the other checkout")
-    parser.add_argument("--rounds", type=int, help="turns of each server (8 of the nested read, 3 of --appends)")
+    parser.add_argument("--rounds", type=int, help="turns of each server (nested read 8, --appends 3)")
     parser.add_argument("--lines", type=int, default=FULL.large, help="transcript lines of the call read")
-    parser.add_argument("--appends", action="store_true", help="benchmark 2's appends instead of the nested read")
+    parser.add_argument("--appends", action="store_true", help="benchmark 2's appends, not the nested read")
     parser.add_argument(
-        "--seconds", type=float, default=APPENDS.seconds, help="with --appends: each turn's length (0.5 to 600)"
+        "--seconds", type=float, default=APPENDS.seconds, help="with --appends: a turn's length (0.5 to 600)"
     )
     arguments = parser.parse_args()
     other: Path = arguments.other.resolve()

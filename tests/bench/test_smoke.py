@@ -47,7 +47,14 @@ def test_the_interleaved_comparison_prints_both_checkouts_figures() -> None:
 
 def test_the_interleaved_appends_print_both_checkouts_turns() -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--appends", "--rounds", "1", "--seconds", "0.5"],
+        [
+            sys.executable,
+            "-m",
+            "bench.interleaved",
+            str(ROOT),
+            "--appends",
+            *("--rounds", "1", "--seconds", "0.5"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
