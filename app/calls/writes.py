@@ -44,7 +44,7 @@ class WritePath:
             return result
 
         def job(connection: sqlite3.Connection) -> tuple[T, list[Event]]:
-            store = SQLiteStore(connection)
+            store = SQLiteStore(connection, memo=writer.memo)
             tx = Transaction(store, scope, self.hooks, actor)
             result = run_to_completion(self._changed(tx, change))
             store.flush()

@@ -11,7 +11,7 @@ read. As with the ORM, a JSON value changed in place is not seen: assign a new o
 """
 
 import sqlite3
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Hashable
 from typing import Any, TypeVar
 
 from sqlmodel import SQLModel
@@ -33,8 +33,11 @@ T = TypeVar("T")
 
 
 class SQLiteStore:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, *, memo: dict[Hashable, Any] | None = None) -> None:
+        """``memo``: the transaction's (``SQLiteWriter.memo``, shared by a batch's jobs); else this
+        store's own."""
         self.connection = connection
+        self.memo: dict[Hashable, Any] = {} if memo is None else memo
         self._rows: dict[tuple[type[SQLModel], int], tuple[SQLModel, dict[str, Any]]] = {}
 
     async def one(self, model: type[Row], /, *, lock: bool = False, **where: Any) -> Row | None:

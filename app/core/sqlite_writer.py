@@ -24,7 +24,7 @@ back at once, or after the batch it is running.
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -45,7 +45,13 @@ MAX_BATCH = 256
 
 class SQLiteWriter:
     """``trace``, when set, is SQLite's trace callback for every statement of a batch
-    (``bench/statements.py`` counts an append's statements with it)."""
+    (``bench/statements.py`` counts an append's statements with it).
+
+    ``memo`` is the running batch's: what its jobs read once for the whole transaction (the
+    rule version: nothing outside the batch can change a row while it holds the write lock).
+    A job that changes such a value drops it; a job rolled back empties it, since what it
+    read after its own change is gone with it. Only a job may use it, on the batch's thread.
+    """
 
     def __init__(self, engine: AsyncEngine, *, max_batch: int = MAX_BATCH) -> None:
         self._connection = KeptConnection(engine)
@@ -57,6 +63,7 @@ class SQLiteWriter:
         self.jobs = 0
         self._in_batch = False
         self._lending = 0
+        self.memo: dict[Hashable, Any] = {}
 
     async def run(
         self,
@@ -104,10 +111,11 @@ class SQLiteWriter:
         self.batches += 1
         self.jobs += len(jobs)
         self._in_batch = True
+        self.memo = {}
         try:
             driver = await self._connection.get()
             # The whole batch in one hop to the connection's thread (aiosqlite has no public way).
-            outcomes = await run_on_connection_thread(driver, _transaction, jobs, self.trace)
+            outcomes = await run_on_connection_thread(driver, _transaction, jobs, self.trace, self.memo)
         except BaseException:
             await self._connection.release()
             raise
@@ -143,7 +151,7 @@ async def _hand_on(then: Then, value: Any) -> None:
 
 
 def _transaction(
-    connection: sqlite3.Connection, jobs: list[Job], trace: Trace | None
+    connection: sqlite3.Connection, jobs: list[Job], trace: Trace | None, memo: dict[Hashable, Any]
 ) -> list[tuple[bool, Any]]:
     """Run on the connection's thread: every job in its savepoint, then one commit."""
     connection.set_trace_callback(trace)
@@ -156,6 +164,7 @@ def _transaction(
                 outcomes.append((True, job(connection)))
             except Exception as error:
                 connection.execute("ROLLBACK TO job")
+                memo.clear()
                 outcomes.append((False, error))
             connection.execute("RELEASE job")
         connection.execute("COMMIT")

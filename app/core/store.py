@@ -11,6 +11,7 @@ dict) is written when a mutation assigns a new one; changed in place, neither
 store sees it.
 """
 
+from collections.abc import Hashable
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
@@ -26,6 +27,11 @@ class Duplicate(Exception):
 
 
 class Store(Protocol):
+    memo: dict[Hashable, Any]
+    """Values read once per transaction and kept for the rest of it (``counters.value`` keeps
+    the rule version here): on the group commit one transaction holds a whole batch of writes.
+    Code that changes such a value drops it from here."""
+
     async def one(self, model: type[Row], /, *, lock: bool = False, **where: Any) -> Row | None:
         """The row whose columns equal ``where`` (``None`` matches NULL); ``lock`` holds it
         for the rest of the transaction."""
@@ -60,6 +66,7 @@ class OrmStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.memo: dict[Hashable, Any] = session.info.setdefault(_MEMO, {})
 
     async def one(self, model: type[Row], /, *, lock: bool = False, **where: Any) -> Row | None:
         query = select(model).where(*_equal(model, where))
@@ -92,6 +99,10 @@ class OrmStore:
         column = col(getattr(model, key))
         query = select(column, func.count()).where(*_equal(model, where)).group_by(column)
         return dict((await self.session.exec(query)).all())
+
+
+_MEMO = "store memo"
+"""The key of a session's memo in its ``info``: every ``OrmStore`` of one session shares it."""
 
 
 def _equal(model: type[SQLModel], where: dict[str, Any]) -> list[Any]:

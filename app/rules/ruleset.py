@@ -123,7 +123,7 @@ class RuleCache:
 
     async def current(self, store: Store) -> RuleSet:
         """The rule set at the version the transaction reads."""
-        version = await counters.value(store, RULE_VERSION)
+        version = await counters.value(store, RULE_VERSION, once=True)
         known = self._current
         if known is not None and known.version == version:
             return known

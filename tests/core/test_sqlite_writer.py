@@ -197,3 +197,36 @@ async def test_an_orm_write_waiting_while_batches_run_gets_its_turn(
     await asyncio.wait_for(asyncio.gather(many(0), many(100), _orm_note(db, 50), _orm_note(db, 51)), 10)
 
     assert sorted(await writer.run(notes)) == [*range(20), 50, 51, *range(100, 120)]
+
+
+async def test_the_jobs_of_one_batch_share_its_memo_and_the_next_batch_starts_empty(
+    writer: SQLiteWriter,
+) -> None:
+    def remember(connection: sqlite3.Connection) -> int:
+        writer.memo["reads"] = writer.memo.get("reads", 0) + 1
+        return int(writer.memo["reads"])
+
+    together = await asyncio.gather(*(writer.run(remember) for _ in range(5)))
+    later = await writer.run(remember)
+
+    assert sorted(together) == [1, 2, 3, 4, 5]
+    assert later == 1
+
+
+async def test_a_job_rolled_back_empties_the_memo_for_the_jobs_after_it(writer: SQLiteWriter) -> None:
+    def remember(connection: sqlite3.Connection) -> None:
+        writer.memo["read"] = "what only the failing job's change made true"
+
+    def fail(connection: sqlite3.Connection) -> None:
+        writer.memo["read"] = "what only the failing job's change made true"
+        raise LookupError("rolled back")
+
+    def look(connection: sqlite3.Connection) -> object:
+        return writer.memo.get("read")
+
+    results = await asyncio.gather(
+        writer.run(remember), writer.run(fail), writer.run(look), return_exceptions=True
+    )
+
+    assert isinstance(results[1], LookupError)
+    assert results[2] is None

@@ -24,6 +24,7 @@ from app.core.pubsub import PubSub
 from app.core.scope import EVERY_CAMPAIGN
 from app.core.store import Duplicate, OrmStore
 from app.redaction.redact import DEFAULT_POLICY
+from app.rules import counters
 from tests.factories import call_args
 
 Change = Callable[[Transaction], Coroutine[Any, Any, Any]]
@@ -272,3 +273,16 @@ async def test_a_write_that_fails_stores_and_publishes_nothing(
 
     stored = await _stored(db, LiveCall, call_id="c")
     assert (stored.agent_gain, stored.last_sequence) == (50, 1)
+
+
+async def test_a_counter_read_once_per_transaction_is_read_again_after_it_moves(run: Any) -> None:
+    async def change(tx: Transaction) -> tuple[int, int, int, int]:
+        first = await counters.value(tx.store, "contract", once=True)
+        tx.store.memo[(counters.Counter, "contract")] = 41  # as if read earlier in the transaction
+        kept = await counters.value(tx.store, "contract", once=True)
+        moved = await counters.advance(tx.store, "contract")
+        after = await counters.value(tx.store, "contract", once=True)
+        return first, kept, moved, after
+
+    assert await run(change) == (0, 41, 1, 1)
+    assert await run(change) == (1, 41, 2, 2)  # the next transaction reads the stored value afresh
