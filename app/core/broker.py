@@ -130,6 +130,8 @@ class Broker:
             return
         try:
             if self._in_process:  # a queue put that never waits: a timer would only cost
+                if channel not in self._listeners:
+                    return  # memory:// reaches this process only, and nobody here listens
                 await broadcast.publish(channel, message)
             else:
                 async with asyncio.timeout(self.publish_timeout):

@@ -52,3 +52,29 @@ async def test_a_coalescing_subscriber_past_its_buffer_gets_one_resync_instead(p
 
     assert None in queued
     assert len(queued) <= pubsub.buffer
+
+
+async def test_in_process_a_message_nobody_here_listens_for_goes_nowhere_and_later_ones_arrive() -> None:
+    hub = PubSub("memory://", buffer=50)
+    await hub.connect()
+    handed: list[str] = []
+    broadcast = hub.broker._broadcast
+    assert broadcast is not None
+    publish = broadcast.publish
+
+    async def spy(channel: str, message: str) -> None:
+        handed.append(message)
+        await publish(channel, message)
+
+    broadcast.publish = spy  # type: ignore[method-assign]
+    try:
+        await _published(hub, "quiet", "unheard")
+        async with hub.subscribe("quiet") as feed:
+            await _published(hub, "quiet", "heard")
+
+            assert await feed.get() == "heard"
+    finally:
+        await hub.disconnect()
+
+    assert handed == ["heard"]
+    assert hub.published == 2
