@@ -65,8 +65,8 @@ def find(text: str, entities: frozenset[Entity], *, region: str = "US") -> list[
         before = lowered[max(0, run.start - 80) : run.start]
         found += _announced(run, before, entities, text)
     if Entity.PHONE in entities and _phone_candidates(numbers, [*accounts, *found]):
-        found += _phones(text, region)
-    if Entity.EMAIL in entities:
+        found += _phones(text, numbers, region)
+    if Entity.EMAIL in entities and "@" in text:
         found += [Found(m.start(), m.end(), Entity.EMAIL) for m in EMAIL.finditer(text)]
     return _without_overlaps(accounts, found)
 
@@ -138,22 +138,23 @@ def _phone_candidates(numbers: list[Run], found: list[Found]) -> bool:
     )
 
 
-def _phones(text: str, region: str) -> list[Found]:
+def _phones(text: str, numbers: list[Run], region: str) -> list[Found]:
     """libphonenumber over the text with spelled digits written as digits, mapped back."""
-    written, starts, ends = _digits_written(text)
+    written, starts, ends = _digits_written(text, numbers)
     return [
         Found(starts[match.start], ends[match.end - 1], Entity.PHONE)
         for match in phonenumbers.PhoneNumberMatcher(written, region, leniency=phonenumbers.Leniency.VALID)
     ]
 
 
-def _digits_written(text: str) -> tuple[str, list[int], list[int]]:
-    """``text`` with every spoken digit as a digit, and the span each character came from."""
+def _digits_written(text: str, numbers: list[Run]) -> tuple[str, list[int], list[int]]:
+    """``text`` with every spoken digit (its ``runs``) as a digit, and the span each character
+    came from."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     cursor = 0
-    for run in runs(text):
+    for run in numbers:
         for char, (start, end) in zip(run.digits, run.spans, strict=True):
             if start >= cursor:
                 out.extend(text[cursor:start])

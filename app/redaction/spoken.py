@@ -125,6 +125,10 @@ def runs(text: str) -> list[Run]:
 
     for index, (token, start, end) in enumerate(tokens):
         word = token.lower()
+        if word not in NUMBER_WORDS and token not in SEPARATORS and not token.isdigit():
+            if digits or pending_zero or repeat != 1:  # what the last branch does, for most words
+                close()
+            continue
         if token.isdigit():
             _flush_zeros(pending_zero, digits, spans)
             if repeat > 1 and len(token) == 1:
