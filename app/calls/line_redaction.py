@@ -37,7 +37,10 @@ async def policy_of(tx: Transaction, call: LiveCall) -> Policy:
 async def redacted(tx: Transaction, call: LiveCall, line: NewTranscriptEntry) -> NewTranscriptEntry:
     """``line`` with its text redacted under the call's policy: what a retry repeats exactly."""
     policy = await policy_of(tx, call)
-    return replace(line, text=redact(line.text, policy).text) if policy.entities else line
+    if not policy.entities:
+        return line
+    text = redact(line.text, policy).text
+    return line if text == line.text else replace(line, text=text)
 
 
 async def finish_split_card(

@@ -106,7 +106,15 @@ def runs(text: str) -> list[Run]:
     """Every run of digits in ``text``, in order."""
     if not says_a_number(text):
         return []
-    tokens = [(match.group(), match.start(), match.end()) for match in TOKEN.finditer(text)]
+    matches = TOKEN.finditer(text)
+    for first in matches:  # the tokens before the first that says a digit close nothing: skipped
+        token = first.group()
+        if token.isdigit() or token.lower() in NUMBER_WORDS:
+            break
+    else:
+        return []
+    tokens = [(token, first.start(), first.end())]
+    tokens += [(match.group(), match.start(), match.end()) for match in matches]
     found: list[Run] = []
     digits: list[str] = []
     spans: list[tuple[int, int]] = []
