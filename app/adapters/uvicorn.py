@@ -8,13 +8,15 @@ cancelled by the next byte), so a client that connects and sends nothing, or
 sends half a request line or half its headers and stops, holds its socket forever.
 
 ``HeaderTimeoutProtocol`` is uvicorn's ``HttpToolsProtocol``
-(``uvicorn.protocols.http.httptools_impl``, not public API) plus one timer:
-armed when the connection is made and when a request's first byte arrives
-(httptools' ``on_message_begin``), cancelled when its headers are complete
-(``on_headers_complete``, which also precedes a WebSocket upgrade) or the
-connection is lost. When it fires, the connection is closed. It relies on
-those uvicorn internals: the class, its constructor's keywords, those three
-callbacks, and ``self.loop`` / ``self.transport``.
+(``uvicorn.protocols.http.httptools_impl``, not public API) plus a deadline and
+one timer: the deadline is set when the connection is made and when a request's
+first byte arrives (httptools' ``on_message_begin``), cleared when its headers
+are complete (``on_headers_complete``); the timer closes the connection if the
+deadline has passed when it fires. Both stop when the connection is lost or
+becomes a WebSocket (``handle_websocket_upgrade``, after which uvicorn's HTTP
+protocol hears nothing more of the socket). It relies on those uvicorn
+internals: the class, its constructor's keywords, those four methods, and
+``self.loop`` / ``self.transport``.
 
 ``LeanWSProtocol`` is uvicorn's wsproto protocol (``uvicorn.protocols.websockets.wsproto_impl``
 ``WSProtocol``, wsproto 1.3.2) holding an open WebSocket in about 6 KB less, for a server holding
@@ -96,11 +98,20 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         self._headers_due()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_header_timer()
+        super().connection_lost(exc)
+
+    def handle_websocket_upgrade(self) -> None:
+        # The socket becomes a WebSocket protocol's, and this one would never hear of it again: a
+        # timer left armed would hold it (and its request's state) until it fired.
+        self._stop_header_timer()
+        super().handle_websocket_upgrade()
+
+    def _stop_header_timer(self) -> None:
         self._header_deadline = None
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
-        super().connection_lost(exc)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

@@ -56,7 +56,13 @@ def test_uvicorn_serves_http_with_httptools_by_default() -> None:
 
 def test_httptools_protocol_still_has_the_callbacks_and_constructor_the_adapter_overrides() -> None:
     own = vars(HttpToolsProtocol)
-    callbacks = ["connection_made", "connection_lost", "on_message_begin", "on_headers_complete"]
+    callbacks = [
+        "connection_made",
+        "connection_lost",
+        "on_message_begin",
+        "on_headers_complete",
+        "handle_websocket_upgrade",
+    ]
     parameters = list(inspect.signature(HttpToolsProtocol.__init__).parameters)
 
     assert [name for name in callbacks if name not in own] == [], f"written for uvicorn {WRITTEN_FOR}"
