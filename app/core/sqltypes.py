@@ -42,10 +42,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         def process(value: datetime | None) -> str | None:
             if value is None:
                 return None
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to a UTC column")
-            if value.tzinfo is not UTC:
-                value = value.astimezone(UTC)
+            if value.tzinfo is not UTC:  # this type's own step: naive refused, others to UTC
+                value = self.process_bind_param(value, dialect)
             return value.isoformat(" ", "microseconds")[:SQLITE_TEXT_LENGTH]
 
         return process
@@ -63,11 +61,12 @@ class UTCDateTime(TypeDecorator[datetime]):
                 return None
             try:
                 parsed = datetime.fromisoformat(value + "+00:00")
-            except (TypeError, ValueError):  # not as stored here (an offset, other text): as stock
-                parsed = datetime.fromisoformat(value)
-            if parsed.tzinfo is UTC:
+            except (TypeError, ValueError):
+                parsed = None
+            if parsed is not None and parsed.tzinfo is UTC:
                 return parsed
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            # Not as stored here (an offset, a date alone, other text): the stock chain.
+            return self.process_result_value(datetime.fromisoformat(value), dialect)
 
         return process
 
