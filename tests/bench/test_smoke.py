@@ -31,13 +31,7 @@ def test_smoke_run_prints_every_figure_with_the_core_count() -> None:
 
 
 def test_the_interleaved_comparison_prints_both_checkouts_figures() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--rounds", "1", "--lines", "5"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _interleaved("--rounds", "1", "--lines", "5", timeout=120)
 
     assert run.returncode == 0, run.stdout + run.stderr
     figures = [line for line in run.stdout.splitlines() if "server CPU" in line]
@@ -46,20 +40,7 @@ def test_the_interleaved_comparison_prints_both_checkouts_figures() -> None:
 
 
 def test_the_interleaved_appends_print_both_checkouts_turns() -> None:
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.interleaved",
-            str(ROOT),
-            "--appends",
-            *("--rounds", "1", "--seconds", "0.5"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    run = _interleaved("--appends", "--rounds", "1", "--seconds", "0.5", timeout=180)
 
     assert run.returncode == 0, run.stdout + run.stderr
     figures = [line for line in run.stdout.splitlines() if "appends/s" in line]
@@ -68,13 +49,18 @@ def test_the_interleaved_appends_print_both_checkouts_turns() -> None:
 
 
 def test_the_interleaved_comparison_refuses_a_turn_out_of_range() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.interleaved", str(ROOT), "--appends", "--seconds", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = _interleaved("--appends", "--seconds", "0", timeout=60)
 
     assert run.returncode == 2
     assert "--seconds must be from 0.5 to 600" in run.stderr
+
+
+def _interleaved(*arguments: str, timeout: float) -> "subprocess.CompletedProcess[str]":
+    """``python -m bench.interleaved`` comparing this checkout with itself."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench.interleaved", str(ROOT), *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
